@@ -1,0 +1,80 @@
+import { AppError } from './errors.ts';
+
+export type Mission = 'TESS' | 'Kepler' | 'K2';
+
+/** A star as the archives know it: the mission follows from the catalogue (TIC, KIC, EPIC). */
+export interface TargetId {
+  mission: Mission;
+  /** TIC, KIC or EPIC number. */
+  id: number;
+}
+
+const PREFIXES: Array<[RegExp, Mission]> = [
+  [/^(?:tic|tess)[\s_-]*(\d+)$/i, 'TESS'],
+  [/^(?:kic|kplr)[\s_-]*(\d+)$/i, 'Kepler'],
+  [/^(?:epic|ktwo)[\s_-]*(\d+)$/i, 'K2'],
+];
+
+const MISSION_WORDS: Record<string, Mission> = {
+  tess: 'TESS',
+  tic: 'TESS',
+  kepler: 'Kepler',
+  kic: 'Kepler',
+  k2: 'K2',
+  epic: 'K2',
+};
+
+/** Reads a mission column value ("TESS", "Kepler", "K2", or the catalogue names). */
+export function parseMission(text: string): Mission | null {
+  return MISSION_WORDS[text.trim().toLowerCase()] ?? null;
+}
+
+/**
+ * Parses `TIC 261136679`, `KIC 11446443`, `EPIC 211495446` (also `kplr…`, `ktwo…`, no space), or
+ * bare digits when the mission is given separately. Names such as `Kepler-10` are not ids and are
+ * refused with a message that says so (name resolution needs MAST's resolver).
+ */
+export function parseTarget(text: string, mission?: Mission | null): TargetId {
+  const s = text.trim();
+  if (s === '') throw new AppError('invalid-sample-row', 'the target is empty');
+  for (const [re, m] of PREFIXES) {
+    const match = re.exec(s);
+    if (match) {
+      if (mission && mission !== m) {
+        throw new AppError('invalid-sample-row', `target "${s}" is a ${m} id but the mission column says ${mission}`);
+      }
+      return { mission: m, id: checkId(match[1], s) };
+    }
+  }
+  if (/^\d+$/.test(s)) {
+    if (!mission) {
+      throw new AppError(
+        'invalid-sample-row',
+        `target "${s}" is a bare number; write it as "TIC ${s}", "KIC ${s}" or "EPIC ${s}", or add a mission column`,
+      );
+    }
+    return { mission, id: checkId(s, s) };
+  }
+  throw new AppError(
+    'invalid-sample-row',
+    `target "${s}" is not a TIC, KIC or EPIC id; names such as "Kepler-10" are not supported yet, use the catalogue id`,
+  );
+}
+
+function checkId(digits: string, original: string): number {
+  const id = Number(digits);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('invalid-sample-row', `target "${original}" has an invalid id`);
+  return id;
+}
+
+const CATALOGUE: Record<Mission, string> = { TESS: 'TIC', Kepler: 'KIC', K2: 'EPIC' };
+
+/** `TIC 261136679`: the form written back to users. */
+export function formatTarget(t: TargetId): string {
+  return `${CATALOGUE[t.mission]} ${t.id}`;
+}
+
+/** Stable key for storage and de-duplication (one search per star, however many rows name it). */
+export function targetKey(t: TargetId): string {
+  return `${t.mission}:${t.id}`;
+}
