@@ -1,0 +1,159 @@
+import { AppError, toAppError } from '../errors.ts';
+import type { SampleList } from '../samples/index.ts';
+import type { TargetResult } from '../search/result.ts';
+import type { SearchSettings } from '../search/settings.ts';
+import type { JobsDb } from './db.ts';
+import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
+
+/** Persistence seen by the runner and the UI; an interface so tests can swap the backend. */
+export interface JobStore {
+  createJob(list: SampleList, settings: SearchSettings): Promise<JobRecord>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  latestJob(): Promise<JobRecord | undefined>;
+  listJobs(): Promise<JobRecord[]>;
+  samples(jobId: string): Promise<SampleRecord[]>;
+  targets(jobId: string): Promise<TargetRecord[]>;
+  pendingTargets(jobId: string): Promise<TargetRecord[]>;
+  /**
+   * Stores a finished target and bumps the job's counters in one transaction. A second write for a
+   * target that is already finished changes nothing, so a duplicate delivery cannot double-count.
+   */
+  recordResult(jobId: string, key: string, result: TargetResult, finishedAt?: number): Promise<{ job: JobRecord; written: boolean }>;
+  deleteJob(id: string): Promise<void>;
+}
+
+/** Work-unit key: the star, or the star plus its explicit light-curve URLs. */
+export function workKey(key: string, urls: string[] | undefined): string {
+  return urls && urls.length > 0 ? `${key}|${urls.join(';')}` : key;
+}
+
+function newJobId(): string {
+  const rand = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
+  return `job-${Date.now().toString(36)}-${rand.slice(0, 8)}`;
+}
+
+/** Builds the records of a new job; exported for tests of the mapping from rows to work units. */
+export function buildJobRecords(list: SampleList, settings: SearchSettings, id = newJobId(), now = Date.now()) {
+  const samples: SampleRecord[] = [];
+  const targets = new Map<string, TargetRecord>();
+  for (const row of list.rows) {
+    const sample: SampleRecord = { jobId: id, index: row.index, line: row.line, values: row.values };
+    if (row.target && row.key && !row.problem) {
+      const key = workKey(row.key, row.lightcurveUrls);
+      sample.targetKey = key;
+      if (!targets.has(key)) {
+        targets.set(key, {
+          jobId: id,
+          key,
+          order: row.index,
+          target: row.target,
+          ...(row.lightcurveUrls && row.lightcurveUrls.length > 0 ? { lightcurveUrls: row.lightcurveUrls } : {}),
+          status: 'pending',
+        });
+      }
+    } else {
+      sample.problem = row.problem ?? 'the row has no target';
+    }
+    samples.push(sample);
+  }
+  const job: JobRecord = {
+    id,
+    createdAt: now,
+    fileName: list.fileName,
+    format: list.format,
+    columns: list.columns,
+    nSamples: list.rows.length,
+    nInvalid: samples.filter((s) => s.problem).length,
+    nTargets: targets.size,
+    done: 0,
+    failed: 0,
+    settings,
+  };
+  if (job.nTargets === 0) job.finishedAt = now;
+  return { job, samples, targets: [...targets.values()] };
+}
+
+function storageError(err: unknown, what: string): AppError {
+  const e = toAppError(err, 'storage-failed');
+  if (e.name === 'storage-quota') return new AppError('storage-quota', `${what}: the browser's storage quota is full (${e.message}); free space or download the CSV`);
+  if (e.name === 'storage-failed') return new AppError('storage-failed', `${what}: ${e.message}`);
+  return e;
+}
+
+export class IdbJobStore implements JobStore {
+  constructor(private readonly db: JobsDb) {}
+
+  async createJob(list: SampleList, settings: SearchSettings): Promise<JobRecord> {
+    const { job, samples, targets } = buildJobRecords(list, settings);
+    try {
+      const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
+      const writes: Promise<unknown>[] = [tx.objectStore('jobs').put(job)];
+      for (const s of samples) writes.push(tx.objectStore('samples').put(s));
+      for (const t of targets) writes.push(tx.objectStore('targets').put(t));
+      await Promise.all([...writes, tx.done]);
+    } catch (err) {
+      throw storageError(err, `could not save the job for ${list.fileName}`);
+    }
+    return job;
+  }
+
+  getJob(id: string) {
+    return this.db.get('jobs', id);
+  }
+
+  async latestJob() {
+    const cursor = await this.db.transaction('jobs').store.index('by-created').openCursor(null, 'prev');
+    return cursor?.value;
+  }
+
+  async listJobs() {
+    return (await this.db.getAllFromIndex('jobs', 'by-created')).reverse();
+  }
+
+  samples(jobId: string) {
+    return this.db.getAll('samples', IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]));
+  }
+
+  targets(jobId: string) {
+    return this.db.getAllFromIndex('targets', 'by-job-order', IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]));
+  }
+
+  async pendingTargets(jobId: string) {
+    return (await this.targets(jobId)).filter((t) => t.status === 'pending');
+  }
+
+  async recordResult(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()) {
+    try {
+      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
+      const targets = tx.objectStore('targets');
+      const jobs = tx.objectStore('jobs');
+      const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
+      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
+      if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+      if (target.status !== 'pending') {
+        await tx.done;
+        return { job, written: false };
+      }
+      target.status = result.status;
+      target.result = result;
+      target.finishedAt = finishedAt;
+      if (result.status === 'ok') job.done += 1;
+      else job.failed += 1;
+      if (job.done + job.failed >= job.nTargets) job.finishedAt = finishedAt;
+      await Promise.all([targets.put(target), jobs.put(job), tx.done]);
+      return { job, written: true };
+    } catch (err) {
+      throw storageError(err, `could not save the result of ${key}`);
+    }
+  }
+
+  async deleteJob(id: string) {
+    const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('jobs').delete(id),
+      tx.objectStore('samples').delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity])),
+      tx.objectStore('targets').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
+      tx.done,
+    ]);
+  }
+}

@@ -1,0 +1,60 @@
+import type { SampleFormat } from '../samples/index.ts';
+import type { SearchSettings } from '../search/settings.ts';
+import type { TargetResult } from '../search/result.ts';
+import type { TargetId } from '../target.ts';
+
+/** A job: one uploaded sample list, its settings and its progress counters. */
+export interface JobRecord {
+  id: string;
+  createdAt: number;
+  fileName: string;
+  format: SampleFormat;
+  columns: string[];
+  /** Data rows in the file (valid or not). */
+  nSamples: number;
+  nInvalid: number;
+  /** Distinct stars (or explicit light-curve sets) to search. */
+  nTargets: number;
+  /** Targets finished `ok` / `failed`; updated in the same transaction as each result. */
+  done: number;
+  failed: number;
+  settings: SearchSettings;
+  finishedAt?: number;
+}
+
+/** One input row, kept verbatim for the output CSV. */
+export interface SampleRecord {
+  jobId: string;
+  index: number;
+  line: number;
+  values: string[];
+  /** The work unit this row maps to; absent for invalid rows. */
+  targetKey?: string;
+  problem?: string;
+}
+
+export type TargetState = 'pending' | 'ok' | 'failed';
+
+/** One unit of work: a star (or a set of explicit light-curve URLs); several rows may share it. */
+export interface TargetRecord {
+  jobId: string;
+  key: string;
+  /** Index of the first sample row naming it, so work is handed out in input order. */
+  order: number;
+  target: TargetId;
+  lightcurveUrls?: string[];
+  status: TargetState;
+  result?: TargetResult;
+  finishedAt?: number;
+}
+
+export interface JobProgress {
+  total: number;
+  done: number;
+  failed: number;
+  remaining: number;
+}
+
+export function jobProgress(job: JobRecord): JobProgress {
+  return { total: job.nTargets, done: job.done, failed: job.failed, remaining: job.nTargets - job.done - job.failed };
+}

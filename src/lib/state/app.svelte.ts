@@ -1,0 +1,217 @@
+import { AppError, toAppError } from '../errors.ts';
+import { openJobsDb } from '../jobs/db.ts';
+import { csvFileName, jobCsv } from '../jobs/export.ts';
+import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
+import { NetworkSource } from '../jobs/source.ts';
+import { IdbJobStore, type JobStore } from '../jobs/store.ts';
+import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
+import { parseSampleList, type SampleList } from '../samples/index.ts';
+import { SettingsState } from './settings.svelte.ts';
+
+export type RunState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished' | 'elsewhere';
+
+/** How many recent completions the throughput estimate looks at. */
+const RATE_WINDOW = 50;
+
+/**
+ * The whole page's state and intents. Components read getters and call methods; workers, storage
+ * and the network are reached only from here.
+ */
+export class AppState {
+  readonly settings = new SettingsState();
+
+  /** A parsed sample list waiting for Start. */
+  sampleList = $state.raw<SampleList | null>(null);
+  loadError = $state<string | null>(null);
+  job = $state.raw<JobRecord | null>(null);
+  targets = $state.raw<TargetRecord[]>([]);
+  runState = $state<RunState>('idle');
+  /** Storage or lock problems: always shown, never swallowed. */
+  error = $state<string | null>(null);
+  ready = $state(false);
+
+  private completions = $state.raw<number[]>([]);
+  private store: JobStore | null = null;
+  private runner: JobRunner | null = null;
+  private pool: (AnalysisPool & { terminate(): void }) | null = null;
+
+  get progress() {
+    return this.job ? jobProgress(this.job) : null;
+  }
+
+  /** Targets per minute over the recent completions of this visit. */
+  get rate(): number | null {
+    const c = this.completions;
+    if (c.length < 2) return null;
+    const minutes = (c[c.length - 1] - c[0]) / 60_000;
+    return minutes > 0 ? (c.length - 1) / minutes : null;
+  }
+
+  /** Seconds until the job ends at the current rate. */
+  get etaSeconds(): number | null {
+    const p = this.progress;
+    const r = this.rate;
+    if (!p || !r || p.remaining === 0) return null;
+    return (p.remaining / r) * 60;
+  }
+
+  get canStart(): boolean {
+    return this.sampleList !== null && this.sampleList.nValid + this.sampleList.nInvalid > 0 && this.runState !== 'running';
+  }
+
+  get canResume(): boolean {
+    return this.job !== null && this.sampleList === null && this.progress!.remaining > 0 && (this.runState === 'paused' || this.runState === 'idle');
+  }
+
+  async init(): Promise<void> {
+    try {
+      this.store = new IdbJobStore(await openJobsDb());
+      const job = await this.store.latestJob();
+      if (job) await this.show(job);
+      this.runState = job && jobProgress(job).remaining === 0 ? 'finished' : job ? 'paused' : 'idle';
+    } catch (err) {
+      this.error = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
+    } finally {
+      this.ready = true;
+    }
+  }
+
+  async loadFile(file: File): Promise<void> {
+    this.loadError = null;
+    try {
+      const text = await file.text();
+      this.acceptList(parseSampleList(text, file.name));
+    } catch (err) {
+      this.sampleList = null;
+      this.loadError = toAppError(err, 'invalid-sample-file').message;
+    }
+  }
+
+  async loadDemo(): Promise<void> {
+    this.loadError = null;
+    try {
+      const response = await fetch(new URL('demo/sample-list.csv', document.baseURI));
+      if (!response.ok) throw new AppError('invalid-sample-file', `the demo list could not be loaded (HTTP ${response.status})`);
+      this.acceptList(parseSampleList(await response.text(), 'demo-sample-list.csv'));
+    } catch (err) {
+      this.loadError = toAppError(err, 'invalid-sample-file').message;
+    }
+  }
+
+  /** Creates the job from the loaded list and starts it. */
+  async start(): Promise<void> {
+    if (!this.sampleList || !this.store) return;
+    try {
+      const job = await this.store.createJob(this.sampleList, this.settings.searchSnapshot());
+      this.sampleList = null;
+      await this.show(job);
+      this.completions = [];
+      void this.run();
+    } catch (err) {
+      this.error = toAppError(err, 'storage-failed').message;
+    }
+  }
+
+  async resume(): Promise<void> {
+    if (!this.canResume) return;
+    void this.run();
+  }
+
+  async pause(): Promise<void> {
+    if (!this.runner || this.runState !== 'running') return;
+    this.runState = 'pausing';
+    await this.runner.pause();
+  }
+
+  /** The CSV of the shown job as it stands now (pending rows included). */
+  async csv(): Promise<{ fileName: string; text: string } | null> {
+    if (!this.job || !this.store) return null;
+    const [samples, targets] = await Promise.all([this.store.samples(this.job.id), this.store.targets(this.job.id)]);
+    return { fileName: csvFileName(this.job), text: jobCsv(this.job, samples, targets) };
+  }
+
+  async discardJob(): Promise<void> {
+    if (!this.job || !this.store || this.runState === 'running') return;
+    await this.store.deleteJob(this.job.id);
+    this.job = null;
+    this.targets = [];
+    this.runState = 'idle';
+  }
+
+  private acceptList(list: SampleList): void {
+    if (this.runState === 'running' || this.runState === 'pausing') {
+      throw new AppError('invalid-sample-file', 'a job is running: pause it before loading another sample list');
+    }
+    this.sampleList = list;
+  }
+
+  private async show(job: JobRecord): Promise<void> {
+    this.job = job;
+    this.targets = this.store ? await this.store.targets(job.id) : [];
+  }
+
+  private async run(): Promise<void> {
+    const job = this.job;
+    if (!job || !this.store) return;
+    const locks = globalThis.navigator?.locks;
+    const body = async () => {
+      this.runState = 'running';
+      this.error = null;
+      await this.runnerFor().run(job.id);
+    };
+    try {
+      if (locks) {
+        // One tab runs a job; another tab that opens it only watches.
+        await locks.request(`transit-features:job:${job.id}`, { ifAvailable: true }, async (lock) => {
+          if (!lock) {
+            this.runState = 'elsewhere';
+            return;
+          }
+          await body();
+        });
+      } else {
+        await body();
+      }
+    } catch (err) {
+      this.error = toAppError(err, 'storage-failed').message;
+      this.runState = 'paused';
+    }
+  }
+
+  private runnerFor(): JobRunner {
+    if (this.runner) return this.runner;
+    this.pool = this.createPool(this.settings.workers);
+    const source = new NetworkSource(() => this.settings.mastSnapshot());
+    this.runner = new JobRunner(this.store!, source, this.pool, {
+      onResult: (job, target, result) => {
+        if (job.id !== this.job?.id) return;
+        this.job = job;
+        this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
+        this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
+      },
+      onStop: (reason, error) => {
+        if (error) this.error = error.message;
+        this.runState = reason === 'finished' ? 'finished' : 'paused';
+        // A new pool size takes effect at the next start.
+        this.pool?.terminate();
+        this.pool = null;
+        this.runner = null;
+      },
+    });
+    return this.runner;
+  }
+
+  private createPool(size: number) {
+    // Imported lazily so that the page renders before any worker code loads.
+    let real: (AnalysisPool & { terminate(): void }) | null = null;
+    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size)));
+    return {
+      size,
+      analyze: async (files: Parameters<AnalysisPool['analyze']>[0], settings: Parameters<AnalysisPool['analyze']>[1]) =>
+        (real ?? (await pending)).analyze(files, settings),
+      terminate: () => {
+        void pending.then((p) => p.terminate());
+      },
+    };
+  }
+}

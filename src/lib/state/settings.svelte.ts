@@ -1,0 +1,83 @@
+import { DEFAULT_MAST_CONFIG, mastConfigFromSearch, type MastConfig } from '../mast/index.ts';
+import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../search/settings.ts';
+
+const STORAGE_KEY = 'transit-features:settings:v1';
+
+interface StoredSettings {
+  mast?: Partial<MastConfig>;
+  workers?: number;
+  search?: Partial<SearchSettings>;
+}
+
+function maxWorkers(): number {
+  return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2);
+}
+
+/**
+ * User preferences: MAST hosts, pool size, search settings. Kept in localStorage; `?mast=` on the page
+ * URL overrides both MAST hosts for this visit without being saved.
+ */
+export class SettingsState {
+  mast = $state<MastConfig>({ ...DEFAULT_MAST_CONFIG });
+  workers = $state(maxWorkers());
+  search = $state<SearchSettings>(structuredClone(DEFAULT_SEARCH_SETTINGS));
+  /** Set when the page URL fixed the MAST host. */
+  mastFromUrl = $state(false);
+  error = $state<string | null>(null);
+
+  readonly maxWorkers = maxWorkers();
+
+  constructor(search = globalThis.location?.search ?? '') {
+    const stored = this.read();
+    if (stored.mast) this.mast = { ...this.mast, ...stored.mast };
+    if (stored.workers) this.workers = Math.min(this.maxWorkers, Math.max(1, Math.round(stored.workers)));
+    if (stored.search) this.search = { ...this.search, ...stored.search };
+    try {
+      const fromUrl = mastConfigFromSearch(search, this.mast);
+      if (fromUrl.apiBase !== this.mast.apiBase || new URLSearchParams(search).has('mast')) {
+        this.mast = fromUrl;
+        this.mastFromUrl = true;
+      }
+    } catch (err) {
+      this.error = `The page URL's mast parameter was ignored: ${(err as Error).message}`;
+    }
+  }
+
+  /** A plain snapshot of the search settings, for storing with a job and sending to workers. */
+  searchSnapshot(): SearchSettings {
+    return validateSearchSettings($state.snapshot(this.search) as SearchSettings);
+  }
+
+  mastSnapshot(): MastConfig {
+    return $state.snapshot(this.mast) as MastConfig;
+  }
+
+  save(): void {
+    try {
+      const value: StoredSettings = { workers: this.workers, search: $state.snapshot(this.search) as SearchSettings };
+      if (!this.mastFromUrl) value.mast = $state.snapshot(this.mast) as MastConfig;
+      globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(value));
+      this.error = null;
+    } catch (err) {
+      this.error = `Settings could not be saved: ${(err as Error).message}`;
+    }
+  }
+
+  reset(): void {
+    this.mast = { ...DEFAULT_MAST_CONFIG };
+    this.mastFromUrl = false;
+    this.workers = this.maxWorkers;
+    this.search = structuredClone(DEFAULT_SEARCH_SETTINGS);
+    this.save();
+  }
+
+  private read(): StoredSettings {
+    try {
+      const text = globalThis.localStorage?.getItem(STORAGE_KEY);
+      return text ? (JSON.parse(text) as StoredSettings) : {};
+    } catch {
+      // Unreadable preferences fall back to the defaults; nothing else depends on them.
+      return {};
+    }
+  }
+}

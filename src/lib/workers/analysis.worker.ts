@@ -1,0 +1,30 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import { toAppError } from '../errors.ts';
+import { loadBrowserEngine } from '../kernels/browser.ts';
+import type { BlsEngine } from '../search/bls-types.ts';
+import { analyzeFiles, type LightCurveFile } from '../search/analyze.ts';
+import type { TargetResult } from '../search/result.ts';
+import type { SearchSettings } from '../search/settings.ts';
+
+// Transport only: the numeric work is in lib/search and lib/kernels. The kernel is compiled lazily,
+// once per worker, on the first target.
+let engine: Promise<BlsEngine> | null = null;
+
+const api = {
+  async analyze(files: LightCurveFile[], settings: SearchSettings): Promise<TargetResult> {
+    try {
+      engine ??= loadBrowserEngine();
+      return analyzeFiles(files, settings, await engine);
+    } catch (err) {
+      // A failed target is a result, returned whole so its code and message survive the boundary.
+      const e = toAppError(err, 'kernel-error');
+      if (e.name === 'kernel-trap') engine = null;
+      return { status: 'failed', error: { code: e.name, message: e.message }, features: {} };
+    }
+  },
+};
+
+export type AnalysisWorkerApi = typeof api;
+
+Comlink.expose(api);
