@@ -1,0 +1,40 @@
+import type { TargetId } from '../target.ts';
+
+/** ours: this app's list; seed: the seed notebook's `supervised_dataset.csv`; koi/toi: NASA Exoplanet Archive exports. */
+export type SampleFormat = 'ours' | 'seed' | 'koi' | 'toi';
+
+export interface SampleRow {
+  /** 0-based position among the file's data rows, in input order. */
+  index: number;
+  /** 1-based line in the file where the row starts (comments, header and blank lines count). */
+  line: number;
+  /** The row's raw values, one per field, unchanged; carried to the output CSV. */
+  values: string[];
+  /** Absent when the row is invalid. */
+  target?: TargetId;
+  /** targetKey(target); absent when invalid. Several rows may share a key (several KOIs of one star). */
+  key?: string;
+  /** Why the row is invalid; names the column and the rule. */
+  problem?: string;
+  /** Disposition or label, when the format has one. */
+  label?: string;
+  /** Days. */
+  period?: number;
+  depthPpm?: number;
+  durationHours?: number;
+  /** Full BJD. */
+  epochBjd?: number;
+  /** ours only: the `lightcurve_url` column, several URLs separated by ';'. */
+  lightcurveUrls?: string[];
+}
+
+export interface SampleList {
+  fileName: string;
+  format: SampleFormat;
+  /** Header names as written in the file. */
+  columns: string[];
+  /** Every data row, valid or with its problem; nothing is dropped. */
+  rows: SampleRow[];
+  nValid: number;
+  nInvalid: number;
+}
