@@ -1,0 +1,107 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openJobsDb } from '../../src/lib/jobs/db.ts';
+import { jobCsv } from '../../src/lib/jobs/export.ts';
+import { IdbJobStore } from '../../src/lib/jobs/store.ts';
+import type { SampleList } from '../../src/lib/samples/index.ts';
+import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
+import type { TargetResult } from '../../src/lib/search/result.ts';
+import Papa from 'papaparse';
+
+/** A list as the parser would return it: two rows of one star, one other star, one invalid row. */
+function sampleList(): SampleList {
+  const row = (index: number, target: string, extra: Partial<SampleList['rows'][number]>) => ({
+    index,
+    line: index + 2,
+    values: [target, `note ${index}`],
+    ...extra,
+  });
+  return {
+    fileName: 'mine.csv',
+    format: 'ours',
+    columns: ['target', 'note'],
+    rows: [
+      row(0, 'TIC 25155310', { target: { mission: 'TESS', id: 25155310 }, key: 'TESS:25155310' }),
+      row(1, 'KIC 11442793', { target: { mission: 'Kepler', id: 11442793 }, key: 'Kepler:11442793' }),
+      row(2, 'oops', { problem: 'column "target": "oops" is not a TIC, KIC or EPIC id' }),
+      row(3, 'TIC 25155310', { target: { mission: 'TESS', id: 25155310 }, key: 'TESS:25155310' }),
+    ],
+    nValid: 3,
+    nInvalid: 1,
+  };
+}
+
+const OK: TargetResult = { status: 'ok', features: { bls_period: 3.2888, bls_snr: 41.5 } };
+const FAILED: TargetResult = { status: 'failed', error: { code: 'target-not-found', message: 'MAST has no TESS light curves for TIC 1' }, features: {} };
+
+describe('IdbJobStore', () => {
+  let store: IdbJobStore;
+  beforeEach(async () => {
+    store = new IdbJobStore(await openJobsDb(new IDBFactory()));
+  });
+
+  it('creates one work unit per star, in input order, and keeps every row', async () => {
+    const job = await store.createJob(sampleList(), DEFAULT_SEARCH_SETTINGS);
+    expect(job).toMatchObject({ nSamples: 4, nInvalid: 1, nTargets: 2, done: 0, failed: 0 });
+    const targets = await store.pendingTargets(job.id);
+    expect(targets.map((t) => t.key)).toEqual(['TESS:25155310', 'Kepler:11442793']);
+    expect((await store.samples(job.id)).map((s) => s.targetKey)).toEqual(['TESS:25155310', 'Kepler:11442793', undefined, 'TESS:25155310']);
+  });
+
+  it('counts a result once even when it is written twice', async () => {
+    const job = await store.createJob(sampleList(), DEFAULT_SEARCH_SETTINGS);
+    const first = await store.recordResult(job.id, 'TESS:25155310', OK, 1000);
+    const second = await store.recordResult(job.id, 'TESS:25155310', { ...OK, features: { bls_period: 99 } }, 2000);
+    expect(first.written).toBe(true);
+    expect(second.written).toBe(false);
+    const stored = await store.getJob(job.id);
+    expect(stored).toMatchObject({ done: 1, failed: 0 });
+    const [target] = (await store.targets(job.id)).filter((t) => t.key === 'TESS:25155310');
+    expect(target.finishedAt).toBe(1000);
+    expect(target.result?.features.bls_period).toBe(3.2888);
+    expect((await store.pendingTargets(job.id)).map((t) => t.key)).toEqual(['Kepler:11442793']);
+  });
+
+  it('marks the job finished when the last target is stored, and finds it again after reopening', async () => {
+    const factory = new IDBFactory();
+    const first = new IdbJobStore(await openJobsDb(factory));
+    const job = await first.createJob(sampleList(), DEFAULT_SEARCH_SETTINGS);
+    await first.recordResult(job.id, 'Kepler:11442793', FAILED, 5);
+    const reopened = new IdbJobStore(await openJobsDb(factory));
+    expect((await reopened.latestJob())?.id).toBe(job.id);
+    expect((await reopened.pendingTargets(job.id)).map((t) => t.key)).toEqual(['TESS:25155310']);
+    const { job: done } = await reopened.recordResult(job.id, 'TESS:25155310', OK, 9);
+    expect(done).toMatchObject({ done: 1, failed: 1, finishedAt: 9 });
+  });
+
+  it('refuses a result for a target that is not in the job', async () => {
+    const job = await store.createJob(sampleList(), DEFAULT_SEARCH_SETTINGS);
+    await expect(store.recordResult(job.id, 'TESS:1', OK)).rejects.toMatchObject({ name: 'storage-failed' });
+  });
+
+  it('writes one CSV row per input row with status, error and features', async () => {
+    const job = await store.createJob(sampleList(), DEFAULT_SEARCH_SETTINGS);
+    await store.recordResult(job.id, 'TESS:25155310', OK);
+    const csv = jobCsv(job, await store.samples(job.id), await store.targets(job.id));
+    const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
+    expect(parsed.data.map((r) => [r.target, r.note, r.status])).toEqual([
+      ['TIC 25155310', 'note 0', 'ok'],
+      ['KIC 11442793', 'note 1', 'pending'],
+      ['oops', 'note 2', 'failed'],
+      ['TIC 25155310', 'note 3', 'ok'],
+    ]);
+    expect(parsed.data[0].bls_period).toBe('3.2888');
+    expect(parsed.data[0].bls_snr).toBe('41.5');
+    expect(parsed.data[1].bls_period).toBe('');
+    expect(parsed.data[2].error).toBe('invalid-sample-row: line 4: column "target": "oops" is not a TIC, KIC or EPIC id');
+  });
+
+  it('deletes a job with its rows and results', async () => {
+    const job = await store.createJob(sampleList(), DEFAULT_SEARCH_SETTINGS);
+    await store.deleteJob(job.id);
+    expect(await store.getJob(job.id)).toBeUndefined();
+    expect(await store.samples(job.id)).toEqual([]);
+    expect(await store.targets(job.id)).toEqual([]);
+  });
+});
