@@ -56,8 +56,15 @@ function readRow(
       const i = position.get(column);
       return i === undefined ? undefined : values[i];
     });
-    const row: SampleRow = { index, line, values, key: targetKey(fields.target!), ...fields };
-    for (const k of Object.keys(row) as Array<keyof SampleRow>) if (row[k] === undefined) delete row[k];
+    const target = fields.target!;
+    const row: SampleRow = { index, line, values, target, key: targetKey(target) };
+    // Only defined values, so that an absent optional is absent rather than a key holding undefined.
+    if (fields.label !== undefined) row.label = fields.label;
+    if (fields.period !== undefined) row.period = fields.period;
+    if (fields.depthPpm !== undefined) row.depthPpm = fields.depthPpm;
+    if (fields.durationHours !== undefined) row.durationHours = fields.durationHours;
+    if (fields.epochBjd !== undefined) row.epochBjd = fields.epochBjd;
+    if (fields.lightcurveUrls !== undefined) row.lightcurveUrls = fields.lightcurveUrls;
     return row;
   } catch (err) {
     if (err instanceof RowProblem) return { index, line, values, problem: err.message };

@@ -1,0 +1,58 @@
+import Papa from 'papaparse';
+
+export type RowStatus = 'ok' | 'failed' | 'pending';
+
+export interface ResultRow {
+  /** The input row's raw values, unchanged. */
+  values: string[];
+  status: RowStatus;
+  /** "code: message" (formatError) when the row failed. */
+  error?: string;
+  features?: Record<string, number | string | undefined>;
+}
+
+const STATUS_COLUMNS = ['status', 'error'] as const;
+
+/**
+ * The results CSV: one row per input row, in input order; the input columns first (values unchanged),
+ * then `status`, `error`, then the feature columns in the given order. RFC 4180 quoting (papaparse
+ * `unparse` quotes fields holding commas, quotes, line breaks or edge spaces), `\n` line endings.
+ *
+ * Name collisions: an input column named like an output column (`status`, `error` or a feature) keeps
+ * its values but is renamed `input_<name>` (prefix repeated until unique), so that readers looking up
+ * the output columns by name get ours. Rows with fewer values than columns are padded with empty cells;
+ * extra values of a malformed row are dropped (its `error` says why it was malformed).
+ */
+export function buildResultsCsv(inputColumns: string[], featureColumns: readonly string[], rows: ResultRow[]): string {
+  const outputColumns = [...STATUS_COLUMNS, ...featureColumns];
+  const header = [...renameInputColumns(inputColumns, outputColumns), ...outputColumns];
+  const data = rows.map((row) => {
+    const input = inputColumns.map((_, i) => row.values[i] ?? '');
+    const features = featureColumns.map((name) => formatCell(row.features?.[name]));
+    return [...input, row.status, row.error ?? '', ...features];
+  });
+  return Papa.unparse({ fields: header, data }, { newline: '\n', quotes: false, escapeFormulae: false }) + '\n';
+}
+
+function renameInputColumns(inputColumns: readonly string[], outputColumns: readonly string[]): string[] {
+  const taken = new Set<string>([...inputColumns, ...outputColumns]);
+  const reserved = new Set(outputColumns);
+  return inputColumns.map((name) => {
+    if (!reserved.has(name)) return name;
+    let renamed = `input_${name}`;
+    while (taken.has(renamed)) renamed = `input_${renamed}`;
+    taken.add(renamed);
+    return renamed;
+  });
+}
+
+/**
+ * Numbers as the shortest text that parses back to the same double (ECMAScript Number::toString), with
+ * -0 kept; undefined and NaN as an empty cell, never a placeholder a reader could mistake for data.
+ */
+export function formatCell(value: number | string | undefined): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (Number.isNaN(value)) return '';
+  return Object.is(value, -0) ? '-0' : String(value);
+}
