@@ -57,7 +57,20 @@ export function readFits(input: ArrayBuffer | Uint8Array, fileName = 'FITS file'
     hdus.push(hdu);
     offset = hdu.dataOffset + padded(hdu.dataBytes);
   }
+  checkExtensionCount(hdus, fileName);
   return { fileName, bytes, hdus };
+}
+
+/**
+ * A file cut exactly between two HDUs looks complete; mission products declare NEXTEND in the
+ * primary header (docs/mast-and-formats.md §4.1), which gives such a cut away.
+ */
+function checkExtensionCount(hdus: FitsHdu[], fileName: string): void {
+  const declared = hdus[0].header.get('NEXTEND');
+  const found = hdus.length - 1;
+  if (typeof declared === 'number' && found < declared) {
+    throw fitsInvalid({ fileName, index: hdus.length }, `is missing: the primary header says NEXTEND = ${declared} but the file ends after ${found} extension(s); the download may be truncated`);
+  }
 }
 
 function readHdu(bytes: Uint8Array, start: number, index: number, fileName: string): FitsHdu {
