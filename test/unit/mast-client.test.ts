@@ -14,7 +14,7 @@ import {
 } from '../../src/lib/mast/index.ts';
 import { productSegment } from '../../src/lib/mast/segments.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
-import { scriptedFetch } from '../mock-mast/fetch-script.ts';
+import { rejectionOf, scriptedFetch } from '../mock-mast/fetch-script.ts';
 import { startMockMast, type MockMast } from '../mock-mast/index.ts';
 
 let mock: MockMast;
@@ -26,15 +26,6 @@ beforeAll(async () => {
   config = mastConfigFromSearch(`?mast=${mock.url}`);
 });
 afterAll(() => mock.close());
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describe('mastConfigFromSearch', () => {
   it('keeps the default without ?mast=', () => {
@@ -115,7 +106,7 @@ describe('invoke', () => {
   });
 
   it("turns MAST's ERROR status into mast-error with MAST's message", async () => {
-    const err = await rejection(invoke(config, 'Mast.No.Such.Service', {}, deps));
+    const err = await rejectionOf(invoke(config, 'Mast.No.Such.Service', {}, deps), AppError);
     expect(err.name).toBe('mast-error');
     expect(err.message).toContain('Unknown service: Mast.No.Such.Service');
     expect(err.transient).toBe(false);
@@ -187,14 +178,14 @@ describe('findLightCurves', () => {
   });
 
   it('reports target-not-found for a star MAST does not know', async () => {
-    const err = await rejection(findLightCurves({ mission: 'TESS', id: 12345 }, config, deps));
+    const err = await rejectionOf(findLightCurves({ mission: 'TESS', id: 12345 }, config, deps), AppError);
     expect(err.name).toBe('target-not-found');
     expect(err.message).toMatch(/^MAST has no TESS light curves for TIC 12345: /);
     expect(err.transient).toBe(false);
   });
 
   it('reports no-light-curve for a star that only has HLSP light curves', async () => {
-    const err = await rejection(findLightCurves({ mission: 'TESS', id: 55652896 }, config, deps));
+    const err = await rejectionOf(findLightCurves({ mission: 'TESS', id: 55652896 }, config, deps), AppError);
     expect(err.name).toBe('no-light-curve');
     expect(err.message).toContain('TIC 55652896');
     expect(err.message).toContain('TESS-DATA-ALERTS');
@@ -208,7 +199,7 @@ describe('findLightCurves', () => {
       return new Response(JSON.stringify(answer));
     };
     const spy = scriptedFetch([(u, i, real) => real(u, i), dropLongCadence]);
-    const err = await rejection(findLightCurves({ mission: 'Kepler', id: 11442793 }, config, { fetch: spy.fetch }));
+    const err = await rejectionOf(findLightCurves({ mission: 'Kepler', id: 11442793 }, config, { fetch: spy.fetch }), AppError);
     expect(err.name).toBe('no-light-curve');
     expect(err.message).toContain('KIC 11442793');
     expect(err.details).toMatchObject({ observations: 2, products: 1 });

@@ -42,22 +42,26 @@ async function fetchFits(url: string, name: string, deps: MastDeps, notFound: st
       throw httpStatusError('download-failed', what, res.status, url);
     }
     const bytes = await res.arrayBuffer();
-    checkComplete(bytes, res.headers, name, url);
+    checkLength(bytes, res.headers, name, url, false);
     checkFits(bytes, name, url);
+    checkLength(bytes, res.headers, name, url, true);
     return bytes;
   });
 }
 
-function checkComplete(bytes: ArrayBuffer, headers: Headers, name: string, url: string): void {
+/**
+ * A body shorter than its Content-Length is a cut download; without a length (chunked, or hidden
+ * by an encoding), a FITS body that is not whole 2880-byte blocks is. Either is worth a retry.
+ * The length check comes before the FITS check, and the block check after it, so that a short
+ * FITS file is "cut short" and a small HTML page is "not FITS".
+ */
+function checkLength(bytes: ArrayBuffer, headers: Headers, name: string, url: string, wholeBlocks: boolean): void {
   const declared = headers.get('Content-Length');
   // With a Content-Encoding, Content-Length counts the compressed bytes; fetch hands us decoded ones.
   const encoded = (headers.get('Content-Encoding') ?? 'identity') !== 'identity';
-  const expected = declared !== null && !encoded ? Number(declared) : null;
-  const truncated =
-    expected !== null && Number.isFinite(expected)
-      ? bytes.byteLength !== expected
-      : bytes.byteLength % FITS_BLOCK !== 0; // no length to compare: FITS files are whole 2880-byte blocks
-  if (truncated) {
+  const expected = declared !== null && !encoded && Number.isFinite(Number(declared)) ? Number(declared) : null;
+  const cut = expected !== null ? bytes.byteLength !== expected : wholeBlocks && bytes.byteLength % FITS_BLOCK !== 0;
+  if (cut) {
     throw new AppError(
       'download-failed',
       `download of ${name} was cut short: ${bytes.byteLength} bytes received${expected !== null ? ` of ${expected}` : ', not a whole number of FITS blocks'}`,
