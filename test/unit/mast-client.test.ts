@@ -6,6 +6,7 @@ import {
   DEFAULT_MAST_CONFIG,
   downloadProduct,
   downloadUrl,
+  fetchFitsUrl,
   findLightCurves,
   invoke,
   mastConfigFromSearch,
@@ -224,6 +225,19 @@ describe('downloadProduct', () => {
     expect(Buffer.from(bytes).equals(readFileSync(path.join(LIGHTCURVES, p.productFilename)))).toBe(true);
     expect(mock.downloads(p.productFilename) - before).toBe(1);
     expect(mock.log.at(-1)).toMatchObject({ method: 'GET', path: '/api/v0.1/Download/file', uri: p.dataURI, status: 200, bytes: 2039040 });
+  });
+});
+
+describe('fetchFitsUrl', () => {
+  it('downloads a light curve named by a plain URL with the same checks', async () => {
+    const file = 'ktwo211719918-c05_llc.fits';
+    const url = `${mock.url}/api/v0.1/Download/file?uri=mast:K2/url/missions/k2/lightcurves/c5/211700000/19000/${file}`;
+    const bytes = await fetchFitsUrl(url, deps);
+    expect(Buffer.from(bytes).equals(readFileSync(path.join(LIGHTCURVES, file)))).toBe(true);
+    const err = await rejectionOf(fetchFitsUrl(`${mock.url}/demo/missing_llc.fits`, deps), AppError);
+    expect(err.name).toBe('download-failed');
+    expect(err.message).toBe(`there is no file at ${mock.url}/demo/missing_llc.fits (HTTP 404)`);
+    expect(err.transient).toBe(false);
   });
 });
 
