@@ -12,7 +12,7 @@ import { analyzeFiles } from '../lib/search/analyze.ts';
 import { FEATURE_COLUMNS, type TargetResult } from '../lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../lib/search/settings.ts';
 import type { BlsEngine } from '../lib/search/bls-types.ts';
-import { SlowBlsEngine } from '../lib/search/bls-slow.ts';
+import { slowBlsEngine } from '../lib/search/bls-slow.ts';
 import { runBlsOnTable, readTimeSeriesCsv } from './bls-command.ts';
 
 const USAGE = `Usage:
@@ -47,7 +47,7 @@ function durationsOption(value: string | undefined): number[] | undefined {
 }
 
 async function engineFor(kind: string, kernel: string): Promise<BlsEngine> {
-  if (kind === 'slow') return new SlowBlsEngine();
+  if (kind === 'slow') return slowBlsEngine;
   if (kind !== 'wasm') fail(`--engine must be wasm or slow, not "${kind}"`);
   if (kernel !== 'release' && kernel !== 'debug') fail(`--kernel must be release or debug, not "${kernel}"`);
   return createBlsEngine(await loadKernelBytes(kernel));

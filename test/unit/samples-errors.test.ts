@@ -31,7 +31,7 @@ describe('bad rows: each kept, invalid, with its line and reason', () => {
     [13, 'column "depth_ppm": "-566" must be greater than 0'],
     [14, 'column "duration_hours": "1e999" is not a finite number'],
     [15, 'column "epoch_bjd": "140.498929" is not a full BJD (expected about 2.45e6; BTJD = BJD − 2457000, BKJD = BJD − 2454833)'],
-    [16, 'column "lightcurve_url": "s3://stpubdata/tess/public/tid/s0015/0000/0003/7542/2201/tess2019226182529-s0015-0000000375422201-0151-s_lc.fits" is not an http(s) URL'],
+    [16, 'column "lightcurve_url": "s3://stpubdata/tess/public/tid/s0015/0000/0003/7542/2201/tess2019226182529-s0015-0000000375422201-0151-s_lc.fits" is not an http(s) URL or a path relative to the page'],
     [18, 'a quoted field is never closed (a lone " runs to the end of the file)'],
   ])('line %i: %s', (line, problem) => {
     const row = byLine.get(line)!;

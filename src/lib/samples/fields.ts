@@ -55,19 +55,22 @@ export function readText(raw: string | undefined): string | undefined {
   return s === '' ? undefined : s;
 }
 
-/** `lightcurve_url`: one or more http(s) URLs separated by ';'. */
+/**
+ * `lightcurve_url`: one or more URLs separated by ';', absolute http(s) or relative to the page (the
+ * bundled demo uses `demo/<file>.fits`). Other schemes (s3:, file:, ...) cannot be fetched by a page.
+ */
 export function readUrls(column: string, raw: string | undefined): string[] | undefined {
   const parts = (raw ?? '').split(';').map((p) => p.trim()).filter((p) => p !== '');
   if (parts.length === 0) return undefined;
   for (const p of parts) {
     let url: URL | undefined;
     try {
-      url = new URL(p);
+      url = new URL(p, 'http://relative.invalid/');
     } catch {
       url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new RowProblem(`column "${column}": "${p}" is not an http(s) URL`);
+      throw new RowProblem(`column "${column}": "${p}" is not an http(s) URL or a path relative to the page`);
     }
   }
   return parts;

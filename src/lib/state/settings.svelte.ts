@@ -21,6 +21,9 @@ export class SettingsState {
   mast = $state<MastConfig>({ ...DEFAULT_MAST_CONFIG });
   workers = $state(maxWorkers());
   search = $state<SearchSettings>(structuredClone(DEFAULT_SEARCH_SETTINGS));
+  /** The durations field as typed, and why it is not usable (null when it is). */
+  durationsText = $state('');
+  durationsError = $state<string | null>(null);
   /** Set when the page URL fixed the MAST host. */
   mastFromUrl = $state(false);
   error = $state<string | null>(null);
@@ -32,6 +35,7 @@ export class SettingsState {
     if (stored.mast) this.mast = { ...this.mast, ...stored.mast };
     if (stored.workers) this.workers = Math.min(this.maxWorkers, Math.max(1, Math.round(stored.workers)));
     if (stored.search) this.search = { ...this.search, ...stored.search };
+    this.durationsText = this.search.durations.join(', ');
     try {
       const fromUrl = mastConfigFromSearch(search, this.mast);
       if (fromUrl.apiBase !== this.mast.apiBase || new URLSearchParams(search).has('mast')) {
@@ -41,6 +45,17 @@ export class SettingsState {
     } catch (err) {
       this.error = `The page URL's mast parameter was ignored: ${(err as Error).message}`;
     }
+  }
+
+  setDurations(text: string): void {
+    this.durationsText = text;
+    const values = text.split(/[,\s]+/).filter(Boolean).map(Number);
+    if (values.length === 0 || values.some((v) => !(Number.isFinite(v) && v > 0))) {
+      this.durationsError = 'Durations: give positive numbers of days separated by commas';
+      return;
+    }
+    this.durationsError = null;
+    this.search.durations = values;
   }
 
   /** A plain snapshot of the search settings, for storing with a job and sending to workers. */
@@ -68,6 +83,7 @@ export class SettingsState {
     this.mastFromUrl = false;
     this.workers = this.maxWorkers;
     this.search = structuredClone(DEFAULT_SEARCH_SETTINGS);
+    this.setDurations(this.search.durations.join(', '));
     this.save();
   }
 

@@ -1,0 +1,51 @@
+import Papa from 'papaparse';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, serveApp } from '../helpers/browser.ts';
+
+describe('the built-in demo', () => {
+  let app: Awaited<ReturnType<typeof serveApp>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+  beforeAll(async () => {
+    app = await serveApp();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('runs on the bundled light curves without touching any other host', async () => {
+    const page = await browser.context.newPage();
+    const foreign: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(app.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreign.push(r.url());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // No ?mast=: the default is the real MAST, which the demo must not need.
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Try the demo', exact: true }).click();
+    await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('4 valid rows');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '', { timeout: 200_000, interval: 250 }).toContain('Finished');
+
+    const downloadPromise = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download CSV', exact: true }).click();
+    const csv = readFileSync((await (await downloadPromise).path())!, 'utf8');
+    const rows = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((r) => [r.target, r.status])).toEqual([
+      ['TIC 25155310', 'ok'],
+      ['TIC 231663901', 'ok'],
+      ['KIC 11442793', 'ok'],
+      ['EPIC 211495446', 'ok'],
+    ]);
+    for (const row of rows.slice(0, 2)) {
+      expect(Math.abs(Number(row.bls_period) / Number(row.period) - 1), row.target).toBeLessThan(0.01);
+    }
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
