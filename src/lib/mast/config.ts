@@ -34,6 +34,14 @@ export function mastConfigFromSearch(search: string, base: MastConfig = DEFAULT_
   return { apiBase: normalized, downloadBase: normalized };
 }
 
+/** Checks a base URL typed in Settings the same way, naming the field in the message. */
+export function normalizeBaseUrl(field: string, value: string): string {
+  if (parseHttpUrl(value.trim()) === null) {
+    throw new AppError('invalid-settings', `${field}: "${value}" is not an http(s) URL, e.g. https://mast.stsci.edu`, { value });
+  }
+  return value.trim().replace(/\/+$/, '');
+}
+
 function parseHttpUrl(text: string): URL | null {
   try {
     const url = new URL(text);

@@ -180,7 +180,8 @@ export class AppState {
 
   private runnerFor(): JobRunner {
     if (this.runner) return this.runner;
-    this.pool = this.createPool(this.settings.workers);
+    const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
+    this.pool = this.createPool(workers);
     const source = new NetworkSource(() => this.settings.mastSnapshot());
     this.runner = new JobRunner(this.store!, source, this.pool, {
       onResult: (job, target, result) => {

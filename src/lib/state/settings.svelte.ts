@@ -1,4 +1,4 @@
-import { DEFAULT_MAST_CONFIG, mastConfigFromSearch, type MastConfig } from '../mast/index.ts';
+import { DEFAULT_MAST_CONFIG, mastConfigFromSearch, normalizeBaseUrl, type MastConfig } from '../mast/index.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../search/settings.ts';
 
 const STORAGE_KEY = 'transit-features:settings:v1';
@@ -69,6 +69,11 @@ export class SettingsState {
 
   save(): void {
     try {
+      this.mast = {
+        apiBase: normalizeBaseUrl('MAST API base URL', this.mast.apiBase),
+        downloadBase: normalizeBaseUrl('Download base URL', this.mast.downloadBase),
+      };
+      this.searchSnapshot();
       const value: StoredSettings = { workers: this.workers, search: $state.snapshot(this.search) as SearchSettings };
       if (!this.mastFromUrl) value.mast = $state.snapshot(this.mast) as MastConfig;
       globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(value));
