@@ -41,6 +41,8 @@ let sumIvar: f64 = 0;
 let minT: f64 = 0;
 let meanY: usize = 0;
 let meanIvar: usize = 0;
+let wyArray: usize = 0;
+let ivarArray: usize = 0;
 let useLikelihood: bool = true;
 
 // Best model of the current period.
@@ -103,6 +105,8 @@ export function run(oversample: i32, objective: i32, flags: i32): i32 {
   meanIvar = workOffset(1);
 
   precondition(nPoints);
+  wyArray = slotOffset(SLOT_WY);
+  ivarArray = slotOffset(SLOT_IVAR);
 
   const simd = (flags & FLAG_SIMD) != 0;
   for (let p = 0; p < nPeriods; p++) {
@@ -159,89 +163,50 @@ function precondition(nPoints: i32): void {
 }
 
 /**
- * Phase-bins the points: bin index = (int)(((x mod P) / bin) + 1, with x mod P = x - P·floor(x/P)
- * (bls.c's wrap_into). A run of consecutive points in the same bin is summed in a register that
- * starts from the bin's stored value, which keeps bls.c's order of additions exactly.
+ * Phase-bins the points: bin index = (int)((x mod P) / bin) + 1, with x mod P = x - P·floor(x/P)
+ * (bls.c's wrap_into). Summing runs of same-bin points in a register was measured slower (branch
+ * misses), so this is bls.c's plain scatter.
  */
 function binPhases(nPoints: i32, period: f64, binDuration: f64, nBins: i32): void {
   clearBins(nBins);
   const x = slotOffset(SLOT_X);
-  const wy = slotOffset(SLOT_WY);
-  const ivar = slotOffset(SLOT_IVAR);
-  let current: i32 = -1;
-  let accY: f64 = 0;
-  let accIvar: f64 = 0;
   for (let i = 0; i < nPoints; i++) {
     const off = <usize>i << 3;
-    const xi = load<f64>(x + off);
-    const ind = <i32>((xi - period * Math.floor(xi / period)) / binDuration) + 1;
-    if (ind != current) {
-      if (current >= 0) flushBin(current, accY, accIvar);
-      current = ind;
-      accY = load<f64>(meanY + (<usize>ind << 3));
-      accIvar = load<f64>(meanIvar + (<usize>ind << 3));
-    }
-    accY += load<f64>(wy + off);
-    accIvar += load<f64>(ivar + off);
+    addToBin(phaseBin(load<f64>(x + off), period, binDuration), off);
   }
-  if (current >= 0) flushBin(current, accY, accIvar);
 }
 
-@inline function flushBin(ind: i32, accY: f64, accIvar: f64): void {
-  store<f64>(meanY + (<usize>ind << 3), accY);
-  store<f64>(meanIvar + (<usize>ind << 3), accIvar);
+/** Byte offset of the bin of a point at x = t − t_min. */
+@inline function phaseBin(x: f64, period: f64, binDuration: f64): usize {
+  return <usize>(<i32>((x - period * Math.floor(x / period)) / binDuration) + 1) << 3;
+}
+
+/** Adds point `off` (byte offset) to the bin at byte offset `bin`, in point order as bls.c. */
+@inline function addToBin(bin: usize, off: usize): void {
+  store<f64>(meanY + bin, load<f64>(meanY + bin) + load<f64>(wyArray + off));
+  store<f64>(meanIvar + bin, load<f64>(meanIvar + bin) + load<f64>(ivarArray + off));
 }
 
 /** binPhases with the index arithmetic done two points at a time (identical IEEE operations). */
 function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32): void {
   clearBins(nBins);
   const x = slotOffset(SLOT_X);
-  const wy = slotOffset(SLOT_WY);
-  const ivar = slotOffset(SLOT_IVAR);
   const period2 = f64x2.splat(period);
   const bin2 = f64x2.splat(binDuration);
-  let current: i32 = -1;
-  let accY: f64 = 0;
-  let accIvar: f64 = 0;
+  const one4 = i32x4.splat(1);
   let i = 0;
   for (; i + 1 < nPoints; i += 2) {
     const off = <usize>i << 3;
     const xi = v128.load(x + off);
     const wrapped = f64x2.sub(xi, f64x2.mul(period2, f64x2.floor(f64x2.div(xi, period2))));
-    const inds = i32x4.trunc_sat_f64x2_s_zero(f64x2.div(wrapped, bin2));
-    const ind0 = i32x4.extract_lane(inds, 0) + 1;
-    if (ind0 != current) {
-      if (current >= 0) flushBin(current, accY, accIvar);
-      current = ind0;
-      accY = load<f64>(meanY + (<usize>ind0 << 3));
-      accIvar = load<f64>(meanIvar + (<usize>ind0 << 3));
-    }
-    accY += load<f64>(wy + off);
-    accIvar += load<f64>(ivar + off);
-    const ind1 = i32x4.extract_lane(inds, 1) + 1;
-    if (ind1 != current) {
-      flushBin(current, accY, accIvar);
-      current = ind1;
-      accY = load<f64>(meanY + (<usize>ind1 << 3));
-      accIvar = load<f64>(meanIvar + (<usize>ind1 << 3));
-    }
-    accY += load<f64>(wy + off + 8);
-    accIvar += load<f64>(ivar + off + 8);
+    const inds = i32x4.shl(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(f64x2.div(wrapped, bin2)), one4), 3);
+    addToBin(<usize>i32x4.extract_lane(inds, 0), off);
+    addToBin(<usize>i32x4.extract_lane(inds, 1), off + 8);
   }
-  for (; i < nPoints; i++) {
+  if (i < nPoints) {
     const off = <usize>i << 3;
-    const xi = load<f64>(x + off);
-    const ind = <i32>((xi - period * Math.floor(xi / period)) / binDuration) + 1;
-    if (ind != current) {
-      if (current >= 0) flushBin(current, accY, accIvar);
-      current = ind;
-      accY = load<f64>(meanY + (<usize>ind << 3));
-      accIvar = load<f64>(meanIvar + (<usize>ind << 3));
-    }
-    accY += load<f64>(wy + off);
-    accIvar += load<f64>(ivar + off);
+    addToBin(phaseBin(load<f64>(x + off), period, binDuration), off);
   }
-  if (current >= 0) flushBin(current, accY, accIvar);
 }
 
 /**

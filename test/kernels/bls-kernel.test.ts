@@ -170,7 +170,7 @@ describe('BLS kernel engine', () => {
     const data = small(1, false);
     const run = () => engines.release.power(data, { periods: Float64Array.of(0.1), durations: Float64Array.of(0.2), objective: 'likelihood', oversample: 2 });
     expect(run).toThrow(AppError);
-    expect(run).toThrow(/minimum period/);
+    expect(run).toThrow(/smallest of periods/);
   });
 });
 

@@ -9,7 +9,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export type KernelTarget = 'release' | 'debug';
 
 /** The bytes of build/kernels/<target>.wasm (made by `npm run asbuild`). */
-export async function loadKernelBytes(target: KernelTarget): Promise<Uint8Array> {
+export async function loadKernelBytes(target: KernelTarget): Promise<Uint8Array<ArrayBuffer>> {
   const file = path.join(REPO_ROOT, 'build', 'kernels', `${target}.wasm`);
   try {
     return new Uint8Array(await readFile(file));

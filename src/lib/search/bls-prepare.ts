@@ -67,7 +67,7 @@ export function validateBls(input: BlsInput, options: BlsOptions): void {
   const maxDuration = extremes(durations).max;
   // astropy core.py: "The maximum transit duration must be shorter than the minimum period".
   if (!(minPeriod > maxDuration)) {
-    throw invalid(`the minimum period (${minPeriod} d) must exceed the maximum duration (${maxDuration} d)`, { argument: 'periods' });
+    throw invalid(`the smallest of periods (${minPeriod} d) must exceed the maximum duration (${maxDuration} d)`, { argument: 'periods' });
   }
   if (!Number.isInteger(oversample) || oversample < 1) throw invalid(`oversample must be an integer ≥ 1, not ${oversample}`, { argument: 'oversample' });
   if (objective !== 'likelihood' && objective !== 'snr') throw invalid(`objective must be "likelihood" or "snr", not "${String(objective)}"`, { argument: 'objective' });
