@@ -4,7 +4,8 @@
 // summation, same tie-breaking: the first maximum wins).
 //
 // Memory: the caller asks `allocate` for room for one search; it lays out every input, output and
-// work array in one block after the static data and grows the memory once. `run` then reads the
+// work array in one block after the static data, growing the memory only there (per-bin work arrays
+// are placed by `run` once it knows the bin count). `run` then reads the
 // inputs and fills the outputs; its loops allocate nothing.
 //
 // Inputs are already preconditioned by the host (times relative to t_ref, median-subtracted flux,
