@@ -115,6 +115,7 @@ export class JobRunner {
     if (signal.aborted) return null;
     try {
       const result = await this.pool.analyze(files, settings);
+      if (signal.aborted) return null;
       return { ...result, downloadMs, bytes };
     } catch (err) {
       if (signal.aborted) return null;
