@@ -3,3 +3,4 @@ export { readLightCurve, type ReadOptions } from './read.ts';
 export { cleanLightCurve, MIN_POINTS, type CleanOptions } from './clean.ts';
 export { stitchLightCurves } from './stitch.ts';
 export { qualityBitmask, KEPLER_BITMASKS, TESS_BITMASKS, type QualityMask } from './quality.ts';
+export type { LightCurveFile } from './file.ts';

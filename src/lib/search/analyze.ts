@@ -1,15 +1,12 @@
 import { AppError } from '../errors.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 import { cleanLightCurve, readLightCurve, stitchLightCurves, type LightCurve } from '../lightcurve/index.ts';
 import { bestPeak, type BlsEngine } from './bls-types.ts';
 import { autoperiod, gridSize, lightkurveDefaults } from './grid.ts';
 import type { Features, TargetResult } from './result.ts';
 import { validateSearchSettings, type SearchSettings } from './settings.ts';
 
-/** One downloaded light-curve file, as the network layer hands it over. */
-export interface LightCurveFile {
-  name: string;
-  bytes: ArrayBuffer;
-}
+export type { LightCurveFile };
 
 /** Reads, cleans and stitches the files of one star. */
 export function prepareLightCurve(files: LightCurveFile[], settings: SearchSettings): LightCurve {

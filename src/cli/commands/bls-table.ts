@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
-import { AppError } from '../lib/errors.ts';
-import { bestPeak, type BlsEngine, type BlsObjective } from '../lib/search/bls-types.ts';
-import { autoperiod } from '../lib/search/grid.ts';
+import { AppError } from '../../lib/errors.ts';
+import { bestPeak, type BlsEngine, type BlsObjective } from '../../lib/search/bls-types.ts';
+import { autoperiod } from '../../lib/search/grid.ts';
 
 export interface TimeSeriesTable {
   time: Float64Array;

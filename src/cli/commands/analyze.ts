@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { toAppError } from '../../lib/errors.ts';
+import { buildResultsCsv } from '../../lib/export/csv.ts';
+import { analyzeFiles } from '../../lib/search/analyze.ts';
+import { FEATURE_COLUMNS, type TargetResult } from '../../lib/search/result.ts';
+import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../../lib/search/settings.ts';
+import { blsEngine, choiceOption, durationsOption, numberOption, parse, UsageError } from '../args.ts';
+
+export const ANALYZE_USAGE = `  cli analyze FILE... [--format json|csv] [--durations a,b,c] [--objective likelihood|snr]
+                      [--frequency-factor F] [--oversample N] [--period-min D] [--period-max D]
+                      [--max-periods N] [--quality-mask default|hard|hardest|none|<int>]
+      Reads Kepler/K2/TESS light-curve FITS files, cleans each as the app does, runs the search and
+      prints one result per file, with the app's CSV columns.`;
+
+function settingsFrom(values: Record<string, unknown>): SearchSettings {
+  const s: SearchSettings = { ...DEFAULT_SEARCH_SETTINGS };
+  const durations = durationsOption(values.durations);
+  if (durations) s.durations = durations;
+  const objective = choiceOption(values.objective, 'objective', ['likelihood', 'snr'] as const);
+  if (objective) s.objective = objective;
+  const oversample = numberOption(values.oversample, 'oversample');
+  if (oversample !== undefined) s.oversample = oversample;
+  const ff = numberOption(values['frequency-factor'], 'frequency-factor');
+  if (ff !== undefined) s.frequencyFactor = ff;
+  const pmin = numberOption(values['period-min'], 'period-min');
+  if (pmin !== undefined) s.minimumPeriod = pmin;
+  const pmax = numberOption(values['period-max'], 'period-max');
+  if (pmax !== undefined) s.maximumPeriod = pmax;
+  const maxPeriods = numberOption(values['max-periods'], 'max-periods');
+  if (maxPeriods !== undefined) s.maxPeriods = maxPeriods;
+  const mask = values['quality-mask'];
+  if (typeof mask === 'string') s.qualityMask = /^\d+$/.test(mask) ? Number(mask) : (mask as SearchSettings['qualityMask']);
+  return validateSearchSettings(s);
+}
+
+export async function analyzeCommand(argv: string[]): Promise<number> {
+  const { values, positionals: files } = parse(argv, {
+    durations: { type: 'string' },
+    objective: { type: 'string' },
+    'frequency-factor': { type: 'string' },
+    oversample: { type: 'string' },
+    'period-min': { type: 'string' },
+    'period-max': { type: 'string' },
+    'max-periods': { type: 'string' },
+    'quality-mask': { type: 'string' },
+  });
+  if (files.length === 0) throw new UsageError('analyze needs at least one FITS file');
+  const format = choiceOption(values.format, 'format', ['json', 'csv'] as const);
+  const settings = settingsFrom(values);
+  const engine = await blsEngine(values);
+  const results: Array<{ file: string; result: TargetResult }> = [];
+  for (const file of files) {
+    let result: TargetResult;
+    try {
+      const bytes = await readFile(file);
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      result = analyzeFiles([{ name: path.basename(file), bytes: buffer }], settings, engine);
+    } catch (err) {
+      const e = toAppError(err, 'invalid-input');
+      result = { status: 'failed', error: { code: e.name, message: e.message }, features: {} };
+    }
+    process.stderr.write(`${file}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}\n`);
+    results.push({ file, result });
+  }
+  const errorText = (r: TargetResult) => (r.error ? `${r.error.code}: ${r.error.message}` : undefined);
+  if (format === 'csv') {
+    const rows = results.map(({ file, result }) => ({ values: [file], status: result.status, error: errorText(result), features: result.features }));
+    process.stdout.write(buildResultsCsv(['file'], FEATURE_COLUMNS, rows));
+  } else {
+    const out = results.map(({ file, result }) => ({
+      file,
+      status: result.status,
+      error: errorText(result) ?? '',
+      ...result.features,
+      kernel_version: result.kernelVersion ?? '',
+    }));
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  }
+  return results.some((r) => r.result.status === 'failed') ? 1 : 0;
+}
