@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import { gaussian, mulberry32 } from '../helpers/random.ts';
+import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
+
+const run = promisify(execFile);
+const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+const CLI = path.join(REPO_ROOT, 'src/cli/main.ts');
+
+async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe('the CLI', () => {
+  it('analyze prints the app CSV columns on stdout and messages on stderr', async () => {
+    const good = path.join(LIGHTCURVES, 'tess2018206045859-s0001-0000000231663901-0120-s_lc.fits');
+    const bad = path.join(LIGHTCURVES, 'test-lc-tess-pimen-corrupted.fits');
+    const { stdout, stderr, code } = await cli(['analyze', good, bad, '--format', 'csv']);
+    expect(code).toBe(1);
+    const rows = Papa.parse<Record<string, string>>(stdout, { header: true, skipEmptyLines: true });
+    expect(rows.meta.fields?.slice(0, 5)).toEqual(['file', 'status', 'error', 'bls_period', 'bls_t0']);
+    expect(rows.data).toHaveLength(2);
+    expect(rows.data[0].status).toBe('ok');
+    // TOI-101.01: P = 1.4303699 d in the TOI table.
+    expect(Math.abs(Number(rows.data[0].bls_period) / 1.4303699 - 1)).toBeLessThan(0.01);
+    expect(rows.data[1].status).toBe('failed');
+    expect(rows.data[1].error).toMatch(/^fits-invalid: test-lc-tess-pimen-corrupted\.fits: .*truncated/);
+    expect(stderr).toContain('failed (fits-invalid');
+  });
+
+  it('bls runs the kernel on a CSV exactly as given and prints the best peak as JSON', async () => {
+    // A seeded box transit: P = 2.5 d, depth 0.005, 0.1 d long, first mid-transit at 0.7 d.
+    const rand = mulberry32(7);
+    const noise = gaussian(rand);
+    const lines = ['time,flux,flux_err'];
+    for (let t = 0; t < 20; t += 0.01) {
+      const phase = (((t - 0.7) % 2.5) + 2.5) % 2.5;
+      const inTransit = phase < 0.05 || phase > 2.45;
+      lines.push(`${t.toFixed(4)},${(1 + 0.001 * noise() - (inTransit ? 0.005 : 0)).toFixed(7)},0.001`);
+    }
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tf-cli-')), 'box.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { stdout, code } = await cli(['bls', file, '--durations', '0.05,0.1,0.2', '--period-min', '1', '--period-max', '5', '--format', 'json']);
+    expect(code).toBe(0);
+    const peak = JSON.parse(stdout);
+    expect(Object.keys(peak)).toEqual(expect.arrayContaining(['period', 'duration', 'transit_time', 'depth', 'depth_err', 'depth_snr', 'log_likelihood', 'power', 'n_periods']));
+    expect(Math.abs(peak.period / 2.5 - 1)).toBeLessThan(0.002);
+    expect(Math.abs(peak.depth - 0.005)).toBeLessThan(0.0008);
+    const dt = (((peak.transit_time - 0.7) % 2.5) + 3.75) % 2.5 - 1.25;
+    expect(Math.abs(dt)).toBeLessThan(0.03);
+    expect(peak.depth_snr).toBeGreaterThan(20);
+  });
+
+  it('refuses a bad option with a usage message and status 2', async () => {
+    const { stderr, code } = await cli(['analyze', 'x.fits', '--objective', 'chi2']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--objective must be likelihood or snr, not "chi2"');
+  });
+});
