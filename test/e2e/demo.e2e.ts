@@ -48,4 +48,25 @@ describe('the built-in demo', () => {
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('reads a CSV dropped on the page, and names the file and the problem when it is not a sample list', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(app.url);
+    const drop = (name: string, text: string) =>
+      page.evaluate(
+        ([n, t]) => {
+          const data = new DataTransfer();
+          data.items.add(new File([t], n, { type: 'text/csv' }));
+          window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        },
+        [name, text] as const,
+      );
+    await drop('stars.csv', 'name,ra,dec\nVega,279.2,38.8\n');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/stars\.csv/);
+    expect(await page.getByRole('alert').first().textContent()).toMatch(/target/);
+    await drop('mine.csv', 'target,note\nTIC 25155310,WASP-126\nKIC abc,typo\n');
+    await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('1 valid rows');
+    expect(await page.getByTestId('sample-summary').textContent()).toContain('1 invalid rows');
+    expect(await page.getByRole('table', { name: 'Invalid rows' }).textContent()).toMatch(/3.*KIC abc/);
+  });
 });

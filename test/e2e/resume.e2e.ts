@@ -21,6 +21,8 @@ const FILES: Record<string, string[]> = {
     'kplr011442793-2010174085026_llc.fits',
   ],
   'K2:211495446': ['ktwo211495446-c05_llc.fits'],
+  'K2:211436265': ['ktwo211436265-c05_llc.fits'],
+  'K2:211719918': ['ktwo211719918-c05_llc.fits'],
 };
 
 /** Catalogue periods (TOI table, fixtures README) of the planets whose transits are in the files. */
@@ -88,18 +90,37 @@ describe('a job in the browser: upload, start, close mid-run, resume, download',
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url);
 
+    // One worker, set as a user would, keeps several targets waiting when the page closes.
+    await page.getByText('Settings', { exact: true }).click();
+    await page.getByLabel('Workers', { exact: true }).fill('1');
+    await page.getByRole('button', { name: 'Save settings', exact: true }).click();
+
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(SAMPLE_LIST);
     const summary = page.getByTestId('sample-summary');
-    await expect.poll(() => summary.textContent()).toContain('7 valid rows');
+    await expect.poll(() => summary.textContent()).toContain('10 valid rows');
     expect(await summary.textContent()).toContain('1 invalid rows');
     const invalid = page.getByRole('table', { name: 'Invalid rows' });
     expect(await invalid.textContent()).toMatch(/9.*KIC 11442793x/);
 
     await page.getByRole('button', { name: 'Start', exact: true }).click();
+
+    // Pause stops handing out work: once the targets in flight are stored, nothing moves.
     await expect.poll(async () => {
       const p = await progress(page);
       return p.done + p.failed;
-    }, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+    }, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(async () => (await progress(page)).text, { timeout: 120_000, interval: 100 }).toMatch(/Paused/);
+    const paused = await progress(page);
+    expect(paused.remaining).toBeGreaterThan(0);
+    await page.waitForTimeout(2500);
+    expect((await progress(page)).done + (await progress(page)).failed).toBe(paused.done + paused.failed);
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+
+    await expect.poll(async () => {
+      const p = await progress(page);
+      return p.done + p.failed;
+    }, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(paused.done + paused.failed + 1);
 
     const beforeClose = await storedTargets(page);
     await page.close();
@@ -140,10 +161,13 @@ describe('a job in the browser: upload, start, close mid-run, resume, download',
     expect(unknown.status).toBe('failed');
     expect(unknown.error).toMatch(/^target-not-found: .*TIC 999999999/);
     expect(unknown.bls_period).toBe('');
+    const hlspOnly = rows.find((r) => r.target === 'TIC 55652896')!;
+    expect(hlspOnly.status).toBe('failed');
+    expect(hlspOnly.error).toMatch(/^no-light-curve: /);
     const typo = rows.find((r) => r.target === 'KIC 11442793x')!;
     expect(typo.status).toBe('failed');
-    expect(typo.error).toMatch(/^invalid-sample-row: line 9: /);
-    for (const target of ['KIC 11442793', 'EPIC 211495446']) {
+    expect(typo.error).toMatch(/^invalid-sample-row: line 9: .*KIC 11442793x/);
+    for (const target of ['KIC 11442793', 'EPIC 211495446', 'EPIC 211436265', 'EPIC 211719918']) {
       const row = rows.find((r) => r.target === target)!;
       expect(row.status, `${target}: ${row.error}`).toBe('ok');
       expect(Number(row.n_points)).toBeGreaterThan(1000);
