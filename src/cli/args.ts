@@ -17,6 +17,16 @@ export const COMMON_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/** The BLS search options shared by `analyze` and `bls`. */
+export const SEARCH_OPTIONS: Options = {
+  durations: { type: 'string' },
+  objective: { type: 'string' },
+  'frequency-factor': { type: 'string' },
+  oversample: { type: 'string' },
+  'period-min': { type: 'string' },
+  'period-max': { type: 'string' },
+};
+
 export function parse(argv: string[], options: Options) {
   try {
     return parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, ...options } });

@@ -5,7 +5,7 @@ import { buildResultsCsv } from '../../lib/export/csv.ts';
 import { analyzeFiles } from '../../lib/search/analyze.ts';
 import { FEATURE_COLUMNS, type TargetResult } from '../../lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../../lib/search/settings.ts';
-import { blsEngine, choiceOption, durationsOption, numberOption, parse, UsageError } from '../args.ts';
+import { blsEngine, choiceOption, durationsOption, numberOption, parse, SEARCH_OPTIONS, UsageError } from '../args.ts';
 
 export const ANALYZE_USAGE = `  cli analyze FILE... [--format json|csv] [--durations a,b,c] [--objective likelihood|snr]
                       [--frequency-factor F] [--oversample N] [--period-min D] [--period-max D]
@@ -36,12 +36,7 @@ function settingsFrom(values: Record<string, unknown>): SearchSettings {
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
   const { values, positionals: files } = parse(argv, {
-    durations: { type: 'string' },
-    objective: { type: 'string' },
-    'frequency-factor': { type: 'string' },
-    oversample: { type: 'string' },
-    'period-min': { type: 'string' },
-    'period-max': { type: 'string' },
+    ...SEARCH_OPTIONS,
     'max-periods': { type: 'string' },
     'quality-mask': { type: 'string' },
   });

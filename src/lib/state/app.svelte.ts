@@ -65,6 +65,8 @@ export class AppState {
 
   async init(): Promise<void> {
     try {
+      // Ask the browser not to evict finished results under storage pressure (it may say no).
+      void globalThis.navigator?.storage?.persist?.().catch(() => false);
       this.store = new IdbJobStore(await openJobsDb());
       const job = await this.store.latestJob();
       if (job) await this.show(job);
