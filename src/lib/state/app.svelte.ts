@@ -1,4 +1,5 @@
 import { AppError, toAppError } from '../errors.ts';
+import { jobLockName, jobRunningElsewhere, openJobChannel } from '../jobs/broadcast.ts';
 import { openJobsDb } from '../jobs/db.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
 import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
@@ -31,6 +32,7 @@ export class AppState {
   ready = $state(false);
 
   private completions = $state.raw<number[]>([]);
+  private readonly channel = openJobChannel();
   private store: JobStore | null = null;
   private runner: JobRunner | null = null;
   private pool: (AnalysisPool & { terminate(): void }) | null = null;
@@ -71,6 +73,12 @@ export class AppState {
       const job = await this.store.latestJob();
       if (job) await this.show(job);
       this.runState = job && jobProgress(job).remaining === 0 ? 'finished' : job ? 'paused' : 'idle';
+      if (job && this.runState === 'paused' && (await jobRunningElsewhere(job.id))) this.runState = 'elsewhere';
+      this.channel.subscribe((jobId) => void this.refreshFromElsewhere(jobId));
+      // The running tab may close without a word: a watching tab checks the lock now and then.
+      setInterval(() => {
+        if (this.runState === 'elsewhere' && this.job) void this.refreshFromElsewhere(this.job.id);
+      }, 3000);
     } catch (err) {
       this.error = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
     } finally {
@@ -140,6 +148,17 @@ export class AppState {
     this.runState = 'idle';
   }
 
+  /** Another tab stored a result: a watching tab re-reads the job; the running tab ignores it. */
+  private async refreshFromElsewhere(jobId: string): Promise<void> {
+    if (!this.store || this.runState === 'running' || this.runState === 'pausing') return;
+    const job = await this.store.getJob(jobId);
+    if (!job) return;
+    if (this.job?.id !== jobId && this.sampleList) return;
+    await this.show(job);
+    if (jobProgress(job).remaining === 0) this.runState = 'finished';
+    else this.runState = (await jobRunningElsewhere(jobId)) ? 'elsewhere' : 'paused';
+  }
+
   private acceptList(list: SampleList): void {
     if (this.runState === 'running' || this.runState === 'pausing') {
       throw new AppError('invalid-sample-file', 'a job is running: pause it before loading another sample list');
@@ -164,13 +183,14 @@ export class AppState {
     try {
       if (locks) {
         // One tab runs a job; another tab that opens it only watches.
-        await locks.request(`transit-features:job:${job.id}`, { ifAvailable: true }, async (lock) => {
+        await locks.request(jobLockName(job.id), { ifAvailable: true }, async (lock) => {
           if (!lock) {
             this.runState = 'elsewhere';
             return;
           }
           await body();
         });
+        this.channel.post(job.id);
       } else {
         await body();
       }
@@ -187,6 +207,7 @@ export class AppState {
     const source = new NetworkSource(() => this.settings.mastSnapshot());
     this.runner = new JobRunner(this.store!, source, this.pool, {
       onResult: (job, target, result) => {
+        this.channel.post(job.id);
         if (job.id !== this.job?.id) return;
         this.job = job;
         this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
