@@ -19,6 +19,8 @@ export interface CatalogProduct {
   productSubGroupDescription: string;
   /** False: MAST lists it but the stand-in has no such file (a Download gets 404). */
   served: boolean;
+  /** The fixture file served under this name, when it is not `productFilename` (synthetic targets). */
+  sourceFile?: string;
 }
 
 export interface CatalogObservation {
@@ -208,7 +210,87 @@ export const CATALOG: readonly CatalogObservation[] = [
   k2Campaign5('9000000031', 211436265, 126.204555, 12.189957, 2306.60034116, 2381.44190995),
   k2Campaign5('9000000032', 211495446, 130.43274, 13.074995, 2306.60061797, 2381.44221885),
   k2Campaign5('9000000033', 211719918, 134.078955, 16.18438, 2306.60082977, 2381.44246168),
+  // Not MAST records: listed-only HLSP copies of TIC 281459670 so that product choice can be
+  // tested. Sector 1 also has SPOC (which must win); sector 2 has only TESS-SPOC and QLP.
+  hlspListedOnly('9000000041', 'TESS-SPOC', 281459670, 1, 1800),
+  hlspListedOnly('9000000042', 'TESS-SPOC', 281459670, 2, 1800),
+  hlspListedOnly('9000000043', 'QLP', 281459670, 2, 1800),
+  hlspListedOnly('9000000044', 'QLP', 281459670, 3, 1800),
 ];
+
+/** HLSP file names as TESS-SPOC and QLP write them (mast-and-formats.md §1.2 authors; LK io). */
+function hlspListedOnly(obsid: string, author: 'TESS-SPOC' | 'QLP', tic: number, sector: number, exptime: number): CatalogObservation {
+  const t = String(tic).padStart(16, '0');
+  const s4 = String(sector).padStart(4, '0');
+  const obsId = author === 'QLP' ? `hlsp_qlp_tess_ffi_s${s4}-${t}_tess_v01` : `hlsp_tess-spoc_tess_phot_${t}-s${s4}_tess_v1`;
+  const file = `${obsId}_${author === 'QLP' ? 'llc' : 'lc'}.fits`;
+  const folder = author === 'QLP' ? 'qlp' : 'tess-spoc';
+  return {
+    obsid,
+    obs_id: obsId,
+    obs_collection: 'HLSP',
+    project: 'TESS',
+    provenance_name: author,
+    target_name: String(tic),
+    s_ra: 5.618692,
+    s_dec: -59.942551,
+    dataproduct_type: 'timeseries',
+    tstart: 1325.3 + (sector - 1) * 27.4,
+    tstop: 1353.2 + (sector - 1) * 27.4,
+    bjdref: TESS_BJDREF,
+    t_exptime: exptime,
+    sequence_number: sector,
+    products: [
+      { productFilename: file, dataURI: `mast:HLSP/${folder}/s${s4}/${file}`, size: null, description: 'Light curves', productSubGroupDescription: 'LC', served: false },
+    ],
+  };
+}
+
+/** The TIC ids the stand-in invents for benchmarks: far above any real TIC (about 2.0e9 are used). */
+export const SYNTHETIC_TIC_BASE = 9_000_000_000;
+
+/**
+ * SYNTHETIC, not MAST records: `n` sector-1 SPOC observations of invented TICs
+ * (SYNTHETIC_TIC_BASE + 1 …), each serving the bytes of one real fixture file (WASP-126's by
+ * default) under its own name, so that a benchmark can run hundreds of targets against real data.
+ */
+export function syntheticObservations(n: number, sourceFile = 'tess2018206045859-s0001-0000000025155310-0120-s_lc.fits'): CatalogObservation[] {
+  return Array.from({ length: n }, (_, i) => {
+    const o = tessSpocSector1(String(8_000_000_001 + i), SYNTHETIC_TIC_BASE + 1 + i, 63.37389, -69.226789, 1325.29456531902, 1353.178026739609);
+    o.products = o.products.map((p) => ({ ...p, sourceFile }));
+    return o;
+  });
+}
+
+/** Names the stand-in's resolver knows (Mast.Name.Lookup, §1.4), at the positions of the fixture stars. */
+export const NAMES: Record<string, { canonicalName: string; ra: number; decl: number }> = {
+  'wasp-126': { canonicalName: 'WASP-126', ra: 63.37389, decl: -69.226789 },
+  'kepler-90': { canonicalName: 'Kepler-90', ra: KEPLER_90.ra, decl: KEPLER_90.dec },
+  'toi-216': { canonicalName: 'TOI-216', ra: 73.980231, decl: -63.260063 },
+  // The fixture's position of TIC 281459670 (the star with HLSP copies), under a test-only name.
+  'test-star-hlsp': { canonicalName: 'TEST-STAR-HLSP', ra: 5.618692, decl: -59.942551 },
+};
+
+/**
+ * The archive's direct path and the cloud copy's key of a served product, written from the
+ * layouts of mast-and-formats.md §2.1: TESS `tid/s<SSSS>/<TIC16 in fours>/`, Kepler and K2 under
+ * `lightcurves/`, HLSPs under `hlsps/` and `mast/hlsp/`.
+ */
+export function mirrorKeys(o: CatalogObservation, p: CatalogProduct): { archive: string; cloud: string } {
+  if (o.obs_collection === 'TESS') {
+    const tic = o.obs_id.split('-')[2];
+    const sector = o.obs_id.split('-')[1];
+    const tail = `tid/${sector}/${tic.slice(0, 4)}/${tic.slice(4, 8)}/${tic.slice(8, 12)}/${tic.slice(12, 16)}/${p.productFilename}`;
+    return { archive: `/missions/tess/${tail}`, cloud: `/tess/public/${tail}` };
+  }
+  if (o.obs_collection === 'HLSP') {
+    const rest = p.dataURI.replace(/^mast:HLSP\//, '');
+    return { archive: `/hlsps/${rest}`, cloud: `/mast/hlsp/${rest}` };
+  }
+  const rest = p.dataURI.replace(/^mast:(Kepler|K2)\/url\/missions\//, '');
+  const [mission, ...tail] = rest.split('/');
+  return { archive: `/missions/${rest}`, cloud: `/${mission}/public/${tail.join('/')}` };
+}
 
 /** CAOM observation columns with `columns: "*"`, in MAST's order, and their `fields` types (§1.2). */
 export const OBSERVATION_FIELDS: ReadonlyArray<[string, string]> = [
@@ -283,9 +365,9 @@ export function productRow(o: CatalogObservation, p: CatalogProduct): Record<str
   });
 }
 
-/** The served product whose `dataURI` this is. */
-export function findServed(dataURI: string): CatalogProduct | undefined {
-  for (const o of CATALOG) {
+/** The served product whose `dataURI` this is, in `catalog` (CATALOG plus any synthetic targets). */
+export function findServed(dataURI: string, catalog: readonly CatalogObservation[] = CATALOG): CatalogProduct | undefined {
+  for (const o of catalog) {
     for (const p of o.products) if (p.served && p.dataURI === dataURI) return p;
   }
   return undefined;

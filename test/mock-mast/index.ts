@@ -1,2 +1,2 @@
-export { startMockMast, type MockMast, type MockMastOptions, type RequestLogEntry } from './server.ts';
-export { CATALOG, type CatalogObservation, type CatalogProduct } from './catalog.ts';
+export { startMockMast, type MockFaults, type MockMast, type MockMastOptions, type RequestLogEntry } from './server.ts';
+export { CATALOG, NAMES, SYNTHETIC_TIC_BASE, syntheticObservations, type CatalogObservation, type CatalogProduct } from './catalog.ts';

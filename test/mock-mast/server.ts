@@ -2,8 +2,34 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { CATALOG, findServed } from './catalog.ts';
+import { CATALOG, findServed, mirrorKeys, syntheticObservations, type CatalogObservation, type CatalogProduct } from './catalog.ts';
 import { answerInvoke } from './services.ts';
+
+/**
+ * Faults to inject, each a switch a test flips on the running stand-in (`mock.faults.x = …`).
+ * Counted faults hit the next `count` matching requests and then stop, as MAST's bursts do.
+ */
+export interface MockFaults {
+  /** The next `count` invoke answers are this HTTP status (503/504 bursts). */
+  invokeErrors?: { status: number; count: number };
+  /** The next `count` file answers (Download, archive or cloud paths) are this HTTP status. */
+  downloadErrors?: { status: number; count: number };
+  /** The next `count` requests of any route never answer. */
+  hang?: number;
+  /**
+   * The next `count` file answers send half the file: `dropped` declares the whole length and then
+   * closes the connection; `short` sends no length and ends cleanly after half (not whole FITS blocks).
+   */
+  truncate?: { count: number; mode: 'dropped' | 'short' };
+  /** Each new invoke request (per cacheBreaker) is answered EXECUTING this many times before its result. */
+  executing?: number;
+  /** Searches and product lists answer COMPLETE with no rows. */
+  empty?: boolean;
+  /** Download/file answers 302 to this base + the product's cloud key (as MAST → S3, §1.5). */
+  redirectTo?: string;
+  /** Bytes per second of one shared link for every response body (0 or absent: unlimited). */
+  bandwidth?: number;
+}
 
 export interface MockMastOptions {
   /** 0 = any free port. */
@@ -14,8 +40,15 @@ export interface MockMastOptions {
   lightcurveDir: string;
   invokeLatencyMs?: number;
   downloadLatencyMs?: number;
-  /** `Access-Control-Allow-Origin` on every answer: '*' by default; null sends no CORS headers. */
+  /**
+   * `Access-Control-Allow-Origin` on every answer: '*' by default; null sends no CORS headers;
+   * 'reflect' echoes the request's Origin except `null`, the origin a browser sends after a
+   * cross-origin redirect (so a redirect to this host is blocked, §2.2).
+   */
   corsOrigin?: string | null;
+  /** SYNTHETIC targets added to the catalogue (see syntheticObservations). */
+  syntheticTargets?: number;
+  faults?: MockFaults;
 }
 
 export interface RequestLogEntry {
@@ -28,31 +61,67 @@ export interface RequestLogEntry {
   status: number;
   /** Body bytes sent. */
   bytes: number;
+  origin?: string;
 }
 
 export interface MockMast {
   url: string;
   close(): Promise<void>;
   log: RequestLogEntry[];
-  /** Completed GET downloads (200 or 206) of this file name. */
+  /** Completed GET downloads (200 or 206) of this file name, by any route. */
   downloads(fileName: string): number;
+  /** The switches, live: change them between requests. */
+  faults: MockFaults;
+  /** CATALOG plus the synthetic targets. */
+  catalog: readonly CatalogObservation[];
 }
 
 const INVOKE_PATH = '/api/v0/invoke';
 const DOWNLOAD_PATHS = new Set(['/api/v0.1/Download/file', '/api/v0.1/Download/file/']);
+const CHUNK = 64 * 1024;
+
+interface Served {
+  observation: CatalogObservation;
+  product: CatalogProduct;
+}
 
 /**
- * A local stand-in for MAST's Portal API and Download endpoint (mast-and-formats.md §6), on Node's
- * own `http`, serving the real fixture light curves under their MAST names and URIs.
+ * A local stand-in for MAST's Portal API, Download endpoint, archive paths and cloud copy
+ * (mast-and-formats.md §6), on Node's own `http`, serving the real fixture light curves under their
+ * MAST names and URIs, with switchable faults.
  */
 export async function startMockMast(opts: MockMastOptions): Promise<MockMast> {
   await checkFilesPresent(opts.lightcurveDir);
+  const catalog = opts.syntheticTargets ? [...CATALOG, ...syntheticObservations(opts.syntheticTargets)] : CATALOG;
+  const byPath = new Map<string, Served>();
+  for (const observation of catalog) {
+    for (const product of observation.products) {
+      if (!product.served) continue;
+      const keys = mirrorKeys(observation, product);
+      byPath.set(keys.archive, { observation, product });
+      byPath.set(keys.cloud, { observation, product });
+    }
+  }
+  const state: ServerState = {
+    opts,
+    catalog,
+    byPath,
+    faults: opts.faults ?? {},
+    polls: new Map(),
+    linkFreeAt: 0,
+    files: new Map(),
+  };
   const log: RequestLogEntry[] = [];
   const server = createServer((req, res) => {
-    const entry: RequestLogEntry = { time: Date.now(), method: req.method ?? 'GET', path: '', status: 0, bytes: 0 };
+    const entry: RequestLogEntry = { time: Date.now(), method: req.method ?? 'GET', path: '', status: 0, bytes: 0, origin: req.headers.origin };
     log.push(entry);
-    handle(req, res, entry, opts).catch((err: unknown) => {
-      if (!res.headersSent) send(res, entry, opts, 500, 'text/plain', Buffer.from(`mock MAST failed: ${String(err)}`));
+    if ((state.faults.hang ?? 0) > 0 && req.method !== 'OPTIONS') {
+      state.faults.hang!--;
+      entry.path = new URL(req.url ?? '/', 'http://mock').pathname;
+      return; // never answered; close() destroys the socket
+    }
+    handle(req, res, entry, state).catch((err: unknown) => {
+      if (!res.headersSent) void send(res, entry, state, req, 500, 'text/plain', Buffer.from(`mock MAST failed: ${String(err)}`));
       else res.destroy();
     });
   });
@@ -65,15 +134,38 @@ export async function startMockMast(opts: MockMastOptions): Promise<MockMast> {
   return {
     url: `http://${host}:${address.port}`,
     log,
+    catalog,
+    get faults() {
+      return state.faults;
+    },
+    set faults(f: MockFaults) {
+      state.faults = f;
+    },
     downloads: (fileName) =>
-      log.filter((e) => e.method === 'GET' && e.uri !== undefined && path.posix.basename(e.uri) === fileName && (e.status === 200 || e.status === 206))
-        .length,
+      log.filter(
+        (e) =>
+          e.method === 'GET' &&
+          (e.uri !== undefined ? path.posix.basename(e.uri) : path.posix.basename(e.path)) === fileName &&
+          (e.status === 200 || e.status === 206),
+      ).length,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+interface ServerState {
+  opts: MockMastOptions;
+  catalog: readonly CatalogObservation[];
+  byPath: Map<string, Served>;
+  faults: MockFaults;
+  /** EXECUTING answers given per cacheBreaker. */
+  polls: Map<string, number>;
+  /** When the shared link is free again (ms, performance.now clock). */
+  linkFreeAt: number;
+  files: Map<string, Promise<Buffer>>;
 }
 
 async function checkFilesPresent(dir: string): Promise<void> {
@@ -86,50 +178,112 @@ async function checkFilesPresent(dir: string): Promise<void> {
   }
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, opts: MockMastOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, state: ServerState): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://mock');
   entry.path = url.pathname;
-  if (req.method === 'OPTIONS') return preflight(req, res, entry, opts);
+  if (req.method === 'OPTIONS') return preflight(req, res, entry, state);
   if (url.pathname === INVOKE_PATH && (req.method === 'POST' || req.method === 'GET')) {
     const encoded = req.method === 'POST' ? new URLSearchParams(await readBody(req)).get('request') : url.searchParams.get('request');
-    return invokeRoute(encoded, res, entry, opts);
+    return invokeRoute(encoded, req, res, entry, state);
   }
-  if (DOWNLOAD_PATHS.has(url.pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
-    return downloadRoute(url.searchParams.get('uri') ?? '', req, res, entry, opts);
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    if (DOWNLOAD_PATHS.has(url.pathname)) {
+      const uri = url.searchParams.get('uri') ?? '';
+      entry.uri = uri;
+      const product = findServed(uri, state.catalog);
+      const observation = product && state.catalog.find((o) => o.products.includes(product));
+      if (observation && product && state.faults.redirectTo) {
+        await delay(state.opts.downloadLatencyMs);
+        const location = `${state.faults.redirectTo}${mirrorKeys(observation, product).cloud}`;
+        return send(res, entry, state, req, 302, 'text/plain', Buffer.alloc(0), { Location: location });
+      }
+      return fileRoute(product, `File not found: ${uri}`, req, res, entry, state);
+    }
+    const mirrored = state.byPath.get(url.pathname);
+    if (mirrored || /^\/(missions|hlsps|tess|kepler|k2|mast)\//.test(url.pathname)) {
+      return fileRoute(mirrored?.product, `The specified key does not exist: ${url.pathname}`, req, res, entry, state);
+    }
   }
-  send(res, entry, opts, 404, 'text/plain', Buffer.from(`no route ${req.method} ${url.pathname}`));
+  await send(res, entry, state, req, 404, 'text/plain', Buffer.from(`no route ${req.method} ${url.pathname}`));
 }
 
-async function invokeRoute(encoded: string | null, res: ServerResponse, entry: RequestLogEntry, opts: MockMastOptions): Promise<void> {
+async function invokeRoute(
+  encoded: string | null,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  state: ServerState,
+): Promise<void> {
   let request: Record<string, unknown>;
   try {
     request = JSON.parse(encoded ?? '') as Record<string, unknown>;
   } catch {
-    return send(res, entry, opts, 400, 'text/plain', Buffer.from('request= is missing or is not JSON'));
+    return send(res, entry, state, req, 400, 'text/plain', Buffer.from('request= is missing or is not JSON'));
   }
   entry.service = String(request.service);
   entry.params = request.params;
-  await delay(opts.invokeLatencyMs);
-  send(res, entry, opts, 200, 'application/json', Buffer.from(JSON.stringify(answerInvoke(request))));
+  await delay(state.opts.invokeLatencyMs);
+  const burst = state.faults.invokeErrors;
+  if (burst && burst.count > 0) {
+    burst.count--;
+    return send(res, entry, state, req, burst.status, 'text/html', Buffer.from(`<html><body>${burst.status} Service Unavailable</body></html>`));
+  }
+  const executing = state.faults.executing ?? 0;
+  const key = String(request.cacheBreaker ?? '');
+  const polled = state.polls.get(key) ?? 0;
+  if (polled < executing) {
+    state.polls.set(key, polled + 1);
+    const answer = { status: 'EXECUTING', msg: '', data: [], fields: [], paging: {} };
+    return send(res, entry, state, req, 200, 'application/json', Buffer.from(JSON.stringify(answer)));
+  }
+  const answer = answerInvoke(request, state.catalog, state.faults.empty === true);
+  await send(res, entry, state, req, 200, 'application/json', Buffer.from(JSON.stringify(answer)));
 }
 
-async function downloadRoute(uri: string, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, opts: MockMastOptions): Promise<void> {
-  entry.uri = uri;
-  const product = findServed(uri);
-  await delay(opts.downloadLatencyMs);
-  if (!product) return send(res, entry, opts, 404, 'text/plain', Buffer.from(`File not found: ${uri}`));
-  const file = await readFile(path.join(opts.lightcurveDir, product.productFilename));
-  const range = parseRange(req.headers.range, file.length);
-  if (range === 'invalid') {
-    return send(res, entry, opts, 416, 'text/plain', Buffer.alloc(0), { 'Content-Range': `bytes */${file.length}` });
+async function fileRoute(
+  product: CatalogProduct | undefined,
+  notFound: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  state: ServerState,
+): Promise<void> {
+  await delay(state.opts.downloadLatencyMs);
+  if (!product) return send(res, entry, state, req, 404, 'text/plain', Buffer.from(notFound));
+  const burst = state.faults.downloadErrors;
+  if (burst && burst.count > 0 && req.method === 'GET') {
+    burst.count--;
+    return send(res, entry, state, req, burst.status, 'text/plain', Buffer.from(`status ${burst.status}`));
   }
+  const file = await readFixture(state, product.sourceFile ?? product.productFilename);
   const headers: Record<string, string> = {
     'Accept-Ranges': 'bytes',
     'Content-Disposition': `attachment; filename="${product.productFilename}"`,
   };
+  const cut = state.faults.truncate;
+  if (cut && cut.count > 0 && req.method === 'GET') {
+    cut.count--;
+    // Half the file plus one byte: never a whole number of 2880-byte blocks.
+    const half = file.subarray(0, Math.floor(file.length / 2) + 1);
+    if (cut.mode === 'short') return send(res, entry, state, req, 200, 'application/octet-stream', half, { ...headers, 'Content-Length': '' });
+    return send(res, entry, state, req, 200, 'application/octet-stream', half, { ...headers, 'Content-Length': String(file.length) }, false, true);
+  }
+  const range = parseRange(req.headers.range, file.length);
+  if (range === 'invalid') {
+    return send(res, entry, state, req, 416, 'text/plain', Buffer.alloc(0), { 'Content-Range': `bytes */${file.length}` });
+  }
   if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${file.length}`;
   const body = range ? file.subarray(range.start, range.end + 1) : file;
-  send(res, entry, opts, range ? 206 : 200, 'application/octet-stream', body, headers, req.method === 'HEAD');
+  await send(res, entry, state, req, range ? 206 : 200, 'application/octet-stream', body, headers, req.method === 'HEAD');
+}
+
+function readFixture(state: ServerState, name: string): Promise<Buffer> {
+  let file = state.files.get(name);
+  if (!file) {
+    file = readFile(path.join(state.opts.lightcurveDir, name));
+    state.files.set(name, file);
+  }
+  return file;
 }
 
 /** One `bytes=a-b` / `bytes=a-` / `bytes=-n` range (what astroquery's resume sends, §1.5). */
@@ -142,42 +296,73 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   return start <= end && start < size ? { start, end } : 'invalid';
 }
 
-function preflight(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, opts: MockMastOptions): void {
+function preflight(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, state: ServerState): Promise<void> {
   const headers: Record<string, string> = {};
-  if (corsOrigin(opts) !== null) {
+  if (allowOrigin(state, req) !== null) {
     headers['Access-Control-Allow-Methods'] = 'GET, POST, HEAD, OPTIONS';
     headers['Access-Control-Allow-Headers'] = req.headers['access-control-request-headers'] ?? 'Content-Type, Range';
     headers['Access-Control-Max-Age'] = '600';
   }
-  send(res, entry, opts, 204, null, Buffer.alloc(0), headers);
+  return send(res, entry, state, req, 204, null, Buffer.alloc(0), headers);
 }
 
-function corsOrigin(opts: MockMastOptions): string | null {
-  return opts.corsOrigin === undefined ? '*' : opts.corsOrigin;
+function allowOrigin(state: ServerState, req: IncomingMessage): string | null {
+  const mode = state.opts.corsOrigin === undefined ? '*' : state.opts.corsOrigin;
+  if (mode !== 'reflect') return mode;
+  const origin = req.headers.origin;
+  return origin && origin !== 'null' ? origin : null;
 }
 
-function send(
+/**
+ * Writes one answer. Bodies go out in 64 KB chunks through one shared link when a bandwidth is set
+ * (each chunk waits for the link to be free, so concurrent downloads share it as on a real line).
+ * `drop` closes the connection after the body instead of ending it (a cut download).
+ */
+async function send(
   res: ServerResponse,
   entry: RequestLogEntry,
-  opts: MockMastOptions,
+  state: ServerState,
+  req: IncomingMessage,
   status: number,
   contentType: string | null,
   body: Buffer,
   extra: Record<string, string> = {},
   headOnly = false,
-): void {
-  const headers: Record<string, string> = { ...extra, 'Content-Length': String(body.length) };
+  drop = false,
+): Promise<void> {
+  const headers: Record<string, string> = { 'Content-Length': String(body.length), ...extra };
+  if (headers['Content-Length'] === '') delete headers['Content-Length'];
   if (contentType) headers['Content-Type'] = contentType;
-  const origin = corsOrigin(opts);
+  const origin = allowOrigin(state, req);
   if (origin !== null) {
     headers['Access-Control-Allow-Origin'] = origin;
     headers['Access-Control-Expose-Headers'] = 'Content-Length, Content-Range, Accept-Ranges';
+    if (origin !== '*') headers.Vary = 'Origin';
   }
   entry.status = status;
   entry.bytes = headOnly ? 0 : body.length;
   if (res.destroyed) return; // the client went away during the latency
   res.writeHead(status, headers);
-  res.end(headOnly ? undefined : body);
+  if (headOnly) return void res.end();
+  const bandwidth = state.faults.bandwidth ?? 0;
+  for (let at = 0; at < body.length; at += CHUNK) {
+    const chunk = body.subarray(at, at + CHUNK);
+    if (bandwidth > 0) {
+      const now = performance.now();
+      const start = Math.max(now, state.linkFreeAt);
+      state.linkFreeAt = start + (chunk.length / bandwidth) * 1000;
+      await delay(state.linkFreeAt - now);
+    }
+    if (res.destroyed) return;
+    res.write(chunk);
+  }
+  if (drop) {
+    // Let the bytes leave before the connection is cut.
+    await new Promise((r) => setTimeout(r, 20));
+    res.destroy();
+  } else {
+    res.end();
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

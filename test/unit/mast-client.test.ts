@@ -30,15 +30,26 @@ afterAll(() => mock.close());
 
 describe('mastConfigFromSearch', () => {
   it('keeps the default without ?mast=', () => {
-    expect(mastConfigFromSearch('?foo=1')).toEqual({ apiBase: 'https://mast.stsci.edu', downloadBase: 'https://mast.stsci.edu' });
+    expect(mastConfigFromSearch('?foo=1')).toEqual({
+      apiBase: 'https://mast.stsci.edu',
+      downloadBase: 'https://mast.stsci.edu',
+      archiveBase: 'https://archive.stsci.edu',
+      cloudBase: 'https://stpubdata.s3.amazonaws.com',
+      proxyPrefix: '',
+    });
     expect(mastConfigFromSearch('')).toBe(DEFAULT_MAST_CONFIG);
   });
 
-  it('replaces both hosts and strips trailing slashes, keeping a path', () => {
-    expect(mastConfigFromSearch('?mast=http://127.0.0.1:8765/')).toEqual({ apiBase: 'http://127.0.0.1:8765', downloadBase: 'http://127.0.0.1:8765' });
-    expect(mastConfigFromSearch('?x=1&mast=https%3A%2F%2Frelay.example.org%2Fmast%2F%2F')).toEqual({
-      apiBase: 'https://relay.example.org/mast',
-      downloadBase: 'https://relay.example.org/mast',
+  it('replaces every host and strips trailing slashes, keeping a path and the proxy prefix', () => {
+    const local = 'http://127.0.0.1:8765';
+    expect(mastConfigFromSearch('?mast=http://127.0.0.1:8765/')).toEqual({ apiBase: local, downloadBase: local, archiveBase: local, cloudBase: local, proxyPrefix: '' });
+    const relay = 'https://relay.example.org/mast';
+    expect(mastConfigFromSearch('?x=1&mast=https%3A%2F%2Frelay.example.org%2Fmast%2F%2F', { ...DEFAULT_MAST_CONFIG, proxyPrefix: 'https://p/?u=' })).toEqual({
+      apiBase: relay,
+      downloadBase: relay,
+      archiveBase: relay,
+      cloudBase: relay,
+      proxyPrefix: 'https://p/?u=',
     });
   });
 

@@ -84,7 +84,10 @@ describe('Mast.Caom.Filtered', () => {
       { paramName: 'provenance_name', values: ['SPOC'] },
     ]);
     expect(spocOnly.data.map((r: { obs_id: string }) => r.obs_id)).toEqual(['tess2018206045859-s0001-0000000025155310-0120-s']);
-    const hlsp = await filtered([{ paramName: 'obs_collection', values: ['HLSP'] }]);
+    const hlsp = await filtered([
+      { paramName: 'obs_collection', values: ['HLSP'] },
+      { paramName: 'provenance_name', values: ['TESS-DATA-ALERTS'] },
+    ]);
     expect(hlsp.data.map((r: { target_name: string }) => r.target_name)).toEqual(['25155310', '55652896']);
     const c5 = await filtered([
       { paramName: 'project', values: ['K2'] },

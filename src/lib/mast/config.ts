@@ -1,25 +1,80 @@
 import { AppError } from '../errors.ts';
 
 /**
- * Where the client sends its two kinds of request. MAST's CORS headers are unknown
- * (mast-and-formats.md §2.2), so both hosts are configurable: a relay, a proxy or the local
- * stand-in (test/mock-mast) can take MAST's place.
+ * Where the client sends its requests. MAST's CORS headers are unknown (mast-and-formats.md §2.2),
+ * so every host is configurable: a relay, a proxy or the local stand-in (test/mock-mast) can take
+ * MAST's place. An empty archive or cloud base turns that fallback off.
  */
 export interface MastConfig {
   /** Base of `/api/v0/invoke` (the Portal API). */
   apiBase: string;
   /** Base of `/api/v0.1/Download/file`. */
   downloadBase: string;
+  /** Base of the archive's direct paths (`/missions/tess/tid/…`, `/missions/kepler/lightcurves/…`, §2.1). */
+  archiveBase?: string;
+  /** Base of the public cloud copy (`/tess/public/tid/…`, `/kepler/public/lightcurves/…`, §2.1). */
+  cloudBase?: string;
+  /** Put in front of every URL, e.g. `https://relay.example/?url=`; empty for none. */
+  proxyPrefix?: string;
 }
 
 export const DEFAULT_MAST_CONFIG: MastConfig = Object.freeze({
   apiBase: 'https://mast.stsci.edu',
   downloadBase: 'https://mast.stsci.edu',
+  archiveBase: 'https://archive.stsci.edu',
+  cloudBase: 'https://stpubdata.s3.amazonaws.com',
+  proxyPrefix: '',
 });
 
+/** TESS pipelines in the order a careful astronomer prefers them (lightkurve's author priority, §1.3 step 9). */
+export const TESS_AUTHORS = ['SPOC', 'TESS-SPOC', 'QLP'] as const;
+export type TessAuthor = (typeof TESS_AUTHORS)[number];
+
+/** What to download and how hard to push the network; saved with the other settings. */
+export interface NetworkSettings {
+  /** Downloads in flight at once, independent of the worker pool. */
+  downloadConcurrency: number;
+  /** Downloaded light curves allowed to wait for a worker; 0 = downloads + pool size. */
+  prefetchLimit: number;
+  /** Light-curve cache cap in MB; 0 turns the cache off. */
+  cacheMb: number;
+  /** TESS pipelines allowed, in preference order; SPOC 2-min is always first when listed. */
+  tessAuthors: TessAuthor[];
+  /** Sectors / quarters / campaigns per star, lowest first; 0 = all. */
+  segmentLimit: number;
+}
+
+export const DEFAULT_NETWORK_SETTINGS: NetworkSettings = Object.freeze({
+  downloadConcurrency: 4,
+  prefetchLimit: 0,
+  cacheMb: 500,
+  tessAuthors: ['SPOC'] as TessAuthor[],
+  segmentLimit: 0,
+});
+
+/** Checks network settings typed in Settings, naming the field and the rule. */
+export function validateNetworkSettings(s: NetworkSettings): NetworkSettings {
+  const whole = (field: string, value: number, min: number, max: number): number => {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new AppError('invalid-settings', `${field} must be a whole number from ${min} to ${max}, got ${value}`, { field, value });
+    }
+    return value;
+  };
+  const authors = TESS_AUTHORS.filter((a) => s.tessAuthors.includes(a));
+  if (authors.length === 0) throw new AppError('invalid-settings', 'TESS pipelines: allow at least one of SPOC, TESS-SPOC, QLP', {});
+  return {
+    downloadConcurrency: whole('Downloads at once', s.downloadConcurrency, 1, 32),
+    prefetchLimit: whole('Prefetched light curves', s.prefetchLimit, 0, 256),
+    cacheMb: whole('Cache size (MB)', s.cacheMb, 0, 100_000),
+    tessAuthors: authors,
+    segmentLimit: whole('Segments per star', s.segmentLimit, 0, 1000),
+  };
+}
+
 /**
- * Reads `?mast=<base URL>` from a location search string; it replaces both hosts. A base may carry
- * a path (a relay mounted under `/mast`), so only trailing slashes are removed.
+ * Reads `?mast=<base URL>` from a location search string; it replaces every MAST host (the
+ * stand-in serves the Portal API, Download, archive and cloud layouts under one base). A base may
+ * carry a path (a relay mounted under `/mast`), so only trailing slashes are removed.
  */
 export function mastConfigFromSearch(search: string, base: MastConfig = DEFAULT_MAST_CONFIG): MastConfig {
   const value = new URLSearchParams(search).get('mast');
@@ -31,7 +86,7 @@ export function mastConfigFromSearch(search: string, base: MastConfig = DEFAULT_
     });
   }
   const normalized = value.trim().replace(/\/+$/, '');
-  return { apiBase: normalized, downloadBase: normalized };
+  return { ...base, apiBase: normalized, downloadBase: normalized, archiveBase: normalized, cloudBase: normalized };
 }
 
 /** Checks a base URL typed in Settings the same way, naming the field in the message. */
@@ -40,6 +95,31 @@ export function normalizeBaseUrl(field: string, value: string): string {
     throw new AppError('invalid-settings', `${field}: "${value}" is not an http(s) URL, e.g. https://mast.stsci.edu`, { value });
   }
   return value.trim().replace(/\/+$/, '');
+}
+
+/** The same for a base that may be left empty (a fallback turned off, no proxy). */
+export function normalizeOptionalUrl(field: string, value: string | undefined): string {
+  return (value ?? '').trim() === '' ? '' : normalizeBaseUrl(field, value ?? '');
+}
+
+/** Checks and normalises every URL of a config (Settings' Save). The proxy prefix keeps its tail. */
+export function normalizeMastConfig(c: MastConfig): MastConfig {
+  const proxy = (c.proxyPrefix ?? '').trim();
+  if (proxy !== '' && parseHttpUrl(proxy) === null) {
+    throw new AppError('invalid-settings', `Proxy prefix: "${proxy}" is not an http(s) URL, e.g. https://relay.example/?url=`, { value: proxy });
+  }
+  return {
+    apiBase: normalizeBaseUrl('MAST API base URL', c.apiBase),
+    downloadBase: normalizeBaseUrl('Download base URL', c.downloadBase),
+    archiveBase: normalizeOptionalUrl('Archive base URL', c.archiveBase),
+    cloudBase: normalizeOptionalUrl('Cloud copy base URL', c.cloudBase),
+    proxyPrefix: proxy,
+  };
+}
+
+/** A URL as it is fetched: behind the proxy prefix when one is set. */
+export function viaProxy(config: MastConfig, url: string): string {
+  return config.proxyPrefix ? `${config.proxyPrefix}${url}` : url;
 }
 
 function parseHttpUrl(text: string): URL | null {

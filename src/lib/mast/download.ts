@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import type { MastConfig } from './config.ts';
+import { hostOf, viaProxy, type MastConfig } from './config.ts';
 import type { LightCurveProduct } from './find.ts';
 import { httpStatusError, withRetries, type MastDeps } from './http.ts';
 
@@ -17,11 +17,64 @@ export function downloadUrl(config: MastConfig, dataURI: string): string {
 }
 
 /**
+ * The key of a product under the archive's direct paths and under the public cloud copy
+ * (mast-and-formats.md §2.1), or null when the layout is not known for it. TESS SPOC files live
+ * under `tid/s<SSSS>/<TIC16 in four groups of four>/`; Kepler and K2 URIs already carry the
+ * archive path (`mast:Kepler/url/missions/kepler/…`); HLSPs map `mast:HLSP/<rest>` to `hlsps/<rest>`.
+ */
+export function mirrorPaths(dataURI: string): { archive: string; cloud: string } | null {
+  const tess = /^mast:TESS\/product\/(tess\d{13}-s(\d{4})-(\d{16})-\d{4}-[a-z]_(?:fast-)?lc\.fits)$/.exec(dataURI);
+  if (tess) {
+    const [, file, sector, tic] = tess;
+    const tail = `tid/s${sector}/${tic.slice(0, 4)}/${tic.slice(4, 8)}/${tic.slice(8, 12)}/${tic.slice(12)}/${file}`;
+    return { archive: `missions/tess/${tail}`, cloud: `tess/public/${tail}` };
+  }
+  const mission = /^mast:(?:Kepler|K2)\/url\/missions\/(kepler|k2)\/(lightcurves\/.+)$/.exec(dataURI);
+  if (mission) return { archive: `missions/${mission[1]}/${mission[2]}`, cloud: `${mission[1]}/public/${mission[2]}` };
+  const hlsp = /^mast:HLSP\/(.+)$/.exec(dataURI);
+  if (hlsp) return { archive: `hlsps/${hlsp[1]}`, cloud: `mast/hlsp/${hlsp[1]}` };
+  return null;
+}
+
+/** Every URL a product can come from, in the order tried: Download endpoint, archive, cloud copy. */
+export function productUrls(product: Pick<LightCurveProduct, 'dataURI'>, config: MastConfig): Array<{ via: string; url: string }> {
+  const urls = [{ via: 'Download', url: downloadUrl(config, product.dataURI) }];
+  const mirror = mirrorPaths(product.dataURI);
+  if (mirror && config.archiveBase) urls.push({ via: 'archive', url: `${config.archiveBase}/${mirror.archive}` });
+  if (mirror && config.cloudBase) urls.push({ via: 'cloud', url: `${config.cloudBase}/${mirror.cloud}` });
+  return urls.map((u) => ({ ...u, url: viaProxy(config, u.url) }));
+}
+
+/**
  * Downloads one product and returns its bytes, checked: the whole body arrived (a short body is a
  * truncated download, retried, never handed on as data, cf. lightkurve #411/#1231) and it is FITS.
+ * When a host fails (blocked by CORS, down, or missing the file) the next one is tried; a file that
+ * is not FITS ends it, since every copy is the same file. When every host fails, the error is the
+ * first host's, with the others' reasons in its message.
  */
 export async function downloadProduct(product: LightCurveProduct, config: MastConfig, deps: MastDeps): Promise<ArrayBuffer> {
-  return fetchFits(downloadUrl(config, product.dataURI), product.productFilename, deps, `MAST has no file ${product.dataURI}`);
+  const failures: Array<{ via: string; err: AppError }> = [];
+  for (const { via, url } of productUrls(product, config)) {
+    try {
+      return await fetchFits(url, product.productFilename, deps, `MAST has no file ${product.dataURI}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.details.notFits === true) throw err;
+      failures.push({ via, err });
+    }
+  }
+  throw combineFailures(failures, product);
+}
+
+function combineFailures(failures: Array<{ via: string; err: AppError }>, product: LightCurveProduct): AppError {
+  const first = failures[0].err;
+  if (failures.length === 1) return first;
+  const allBlocked = failures.every((f) => f.err.name === 'network-blocked');
+  const reasons = failures.map((f) => `${f.via}: ${f.err.message}`).join('; ');
+  const message = allBlocked
+    ? `${product.productFilename}: every host was blocked or unreachable (${failures.map((f) => hostOf(String(f.err.details.url))).join(', ')}); ` +
+      'the browser refuses responses without CORS headers: set a proxy prefix or other base URLs in Settings › MAST'
+    : `${product.productFilename}: no host could deliver it (${reasons})`;
+  return new AppError(allBlocked ? 'network-blocked' : first.name, message, { ...first.details, hosts: failures.map((f) => f.via) });
 }
 
 /**
@@ -41,12 +94,30 @@ async function fetchFits(url: string, name: string, deps: MastDeps, notFound: st
       const what = res.status === 404 ? `${notFound} (HTTP 404)` : `downloading ${name}: HTTP ${res.status}`;
       throw httpStatusError('download-failed', what, res.status, url);
     }
-    const bytes = await res.arrayBuffer();
+    const bytes = await readBody(res, name, url);
     checkLength(bytes, res.headers, name, url, false);
     checkFits(bytes, name, url);
     checkLength(bytes, res.headers, name, url, true);
     return bytes;
   });
+}
+
+/**
+ * The headers arrived, so CORS let the response through: a connection dropped while the body
+ * streams is a cut download (retried), not a blocked host. Timeouts and aborts pass through.
+ */
+async function readBody(res: Response, name: string, url: string): Promise<ArrayBuffer> {
+  try {
+    return await res.arrayBuffer();
+  } catch (err) {
+    if (err instanceof TypeError) {
+      throw new AppError('download-failed', `download of ${name} was cut short: the connection dropped (${err.message})`, {
+        transient: true,
+        url,
+      });
+    }
+    throw err;
+  }
 }
 
 /**
@@ -75,6 +146,7 @@ function checkFits(bytes: ArrayBuffer, name: string, url: string): void {
   if (head !== FITS_MAGIC) {
     throw new AppError('download-failed', `${name} is not a FITS file (it starts with ${JSON.stringify(head)})`, {
       transient: false,
+      notFits: true,
       url,
     });
   }

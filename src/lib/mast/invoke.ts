@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { type MastConfig } from './config.ts';
+import { viaProxy, type MastConfig } from './config.ts';
 import { httpStatusError, pause, withRetries, type MastDeps } from './http.ts';
 
 /** One column of a Portal API answer (`fields`). */
@@ -60,13 +60,23 @@ export function encodeInvokeBody(request: object): string {
   return `request=${encodeURIComponent(JSON.stringify(request))}`;
 }
 
+/**
+ * One request answered with whatever JSON MAST sends (with retries, without polling): for
+ * services whose answer is not the table envelope, such as `Mast.Name.Lookup` (§1.4).
+ */
+export async function invokeRaw(config: MastConfig, service: string, params: object, deps: MastDeps): Promise<Record<string, unknown>> {
+  const url = viaProxy(config, `${config.apiBase}/api/v0/invoke`);
+  const body = encodeInvokeBody({ service, params, format: 'json', cacheBreaker: randomUuid() });
+  return (await withRetries(url, 'mast-error', deps, (signal) => postOnce(url, body, service, deps, signal))) as Record<string, unknown>;
+}
+
 async function pollUntilDone(
   config: MastConfig,
   service: string,
   request: object,
   deps: MastDeps,
 ): Promise<MastTable & { pagesFiltered: number }> {
-  const url = `${config.apiBase}/api/v0/invoke`;
+  const url = viaProxy(config, `${config.apiBase}/api/v0/invoke`);
   const body = encodeInvokeBody(request);
   for (let poll = 0; ; poll++) {
     const envelope = await withRetries(url, 'mast-error', deps, (signal) => postOnce(url, body, service, deps, signal));
