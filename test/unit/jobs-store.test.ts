@@ -22,7 +22,13 @@ function sampleList(): SampleList {
     format: 'ours',
     columns: ['target', 'note'],
     rows: [
-      row(0, 'TIC 25155310', { target: { mission: 'TESS', id: 25155310 }, key: 'TESS:25155310' }),
+      row(0, 'TIC 25155310', {
+        target: { mission: 'TESS', id: 25155310 },
+        key: 'TESS:25155310',
+        period: 3.2887898,
+        epochBjd: 2458327.519958,
+        star: { radiusRsun: 1.24175, logg: 4.28004 },
+      }),
       row(1, 'KIC 11442793', { target: { mission: 'Kepler', id: 11442793 }, key: 'Kepler:11442793' }),
       row(2, 'oops', { problem: 'column "target": "oops" is not a TIC, KIC or EPIC id' }),
       row(3, 'TIC 25155310', { target: { mission: 'TESS', id: 25155310 }, key: 'TESS:25155310' }),
@@ -47,6 +53,10 @@ describe('IdbJobStore', () => {
     const targets = await store.pendingTargets(job.id);
     expect(targets.map((t) => t.key)).toEqual(['TESS:25155310', 'Kepler:11442793']);
     expect((await store.samples(job.id)).map((s) => s.targetKey)).toEqual(['TESS:25155310', 'Kepler:11442793', undefined, 'TESS:25155310']);
+    // The first row naming a star gives its catalogue values and stellar parameters.
+    expect(targets[0].catalog).toEqual({ period: 3.2887898, epochBjd: 2458327.519958 });
+    expect(targets[0].star).toEqual({ radiusRsun: 1.24175, logg: 4.28004 });
+    expect(targets[1].catalog).toBeUndefined();
   });
 
   it('counts a result once even when it is written twice', async () => {

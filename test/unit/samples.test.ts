@@ -47,6 +47,8 @@ describe('NASA Exoplanet Archive KOI cumulative export', () => {
     expect(row.durationHours).toBe(14.404);
     expect(row.depthPpm).toBe(8322.1);
     expect(row.epochBjd).toBeCloseTo(140.498929 + 2454833, 6);
+    // koi_srad, koi_slogg, koi_steff on that line of the file.
+    expect(row.star).toEqual({ radiusRsun: 1.2, logg: 4.317, teffK: 5970 });
     expect(row.problem).toBeUndefined();
   });
 
@@ -120,6 +122,21 @@ describe('NASA Exoplanet Archive TOI export', () => {
     expect(row.depthPpm).toBe(7005.7247902);
     expect(row.durationHours).toBe(3.4367717);
     expect(row.epochBjd).toBe(2458327.519958);
+    // st_rad, st_logg, st_teff on that line of the file.
+    expect(row.star).toEqual({ radiusRsun: 1.24175, logg: 4.28004, teffK: 5800 });
+  });
+
+  it('reads stellar parameters from our own columns, and refuses a bad one by name', () => {
+    const text = [
+      'target,star_radius_rsun,star_mass_msun,ld_u1,ld_u2',
+      'TIC 25155310,1.27,1.12,0.4804,0.1867',
+      'TIC 231663901,,,,',
+      'TIC 38846515,-1,,,',
+    ].join('\n');
+    const ours = parseSampleList(text, 'stars.csv');
+    expect(ours.rows[0].star).toEqual({ radiusRsun: 1.27, massMsun: 1.12, ldU1: 0.4804, ldU2: 0.1867 });
+    expect(ours.rows[1].star).toBeUndefined();
+    expect(ours.rows[2].problem).toBe('column "star_radius_rsun": "-1" must be greater than 0');
   });
 
   it('keeps the 107 rows with an empty pl_orbper as valid rows without a period', () => {

@@ -3,7 +3,7 @@ import type { SampleList } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import type { JobsDb } from './db.ts';
-import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
+import type { CatalogValues, JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /** Persistence seen by the runner and the UI; an interface so tests can swap the backend. */
 export interface JobStore {
@@ -32,6 +32,15 @@ function newJobId(): string {
   return `job-${Date.now().toString(36)}-${rand.slice(0, 8)}`;
 }
 
+function catalogOf(row: SampleList['rows'][number]): { catalog?: CatalogValues } {
+  const catalog: CatalogValues = {};
+  if (row.period !== undefined) catalog.period = row.period;
+  if (row.depthPpm !== undefined) catalog.depthPpm = row.depthPpm;
+  if (row.durationHours !== undefined) catalog.durationHours = row.durationHours;
+  if (row.epochBjd !== undefined) catalog.epochBjd = row.epochBjd;
+  return Object.keys(catalog).length > 0 ? { catalog } : {};
+}
+
 /** Builds the records of a new job; exported for tests of the mapping from rows to work units. */
 export function buildJobRecords(list: SampleList, settings: SearchSettings, id = newJobId(), now = Date.now()) {
   const samples: SampleRecord[] = [];
@@ -48,6 +57,8 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
           order: row.index,
           target: row.target,
           ...(row.lightcurveUrls && row.lightcurveUrls.length > 0 ? { lightcurveUrls: row.lightcurveUrls } : {}),
+          ...(row.star ? { star: row.star } : {}),
+          ...catalogOf(row),
           status: 'pending',
         });
       }

@@ -1,4 +1,4 @@
-import type { SampleFormat } from '../samples/index.ts';
+import type { SampleFormat, StarParams } from '../samples/index.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { TargetId } from '../target.ts';
@@ -43,9 +43,20 @@ export interface TargetRecord {
   order: number;
   target: TargetId;
   lightcurveUrls?: string[];
+  /** Stellar parameters from the first row naming the star (for stellar priors). */
+  star?: StarParams;
+  /** Catalogue values of the first row naming the star (never used to steer a blind search). */
+  catalog?: CatalogValues;
   status: TargetState;
   result?: TargetResult;
   finishedAt?: number;
+}
+
+export interface CatalogValues {
+  period?: number;
+  depthPpm?: number;
+  durationHours?: number;
+  epochBjd?: number;
 }
 
 export interface JobProgress {

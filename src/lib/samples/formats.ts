@@ -1,15 +1,25 @@
 import { AppError } from '../errors.ts';
 import { parseMission, parseTarget, type Mission, type TargetId } from '../target.ts';
-import { readBkjdAsBjd, readFullBjd, readPositive, readText, readUrls, RowProblem } from './fields.ts';
-import type { SampleFormat, SampleRow } from './types.ts';
+import { readBkjdAsBjd, readFullBjd, readNumber, readPositive, readText, readUrls, RowProblem } from './fields.ts';
+import type { SampleFormat, SampleRow, StarParams } from './types.ts';
 
 /** A row's value by (lower-case) column name; undefined when the file has no such column. */
 export type Getter = (column: string) => string | undefined;
 
 export type RowFields = Pick<
   SampleRow,
-  'target' | 'label' | 'period' | 'depthPpm' | 'durationHours' | 'epochBjd' | 'lightcurveUrls'
+  'target' | 'label' | 'period' | 'depthPpm' | 'durationHours' | 'epochBjd' | 'lightcurveUrls' | 'star'
 >;
+
+/** Reads the stellar columns named in `columns` (absent ones skipped); undefined when none has a value. */
+function readStar(get: Getter, columns: Partial<Record<keyof StarParams, string>>): StarParams | undefined {
+  const star: StarParams = {};
+  for (const [field, column] of Object.entries(columns) as Array<[keyof StarParams, string]>) {
+    const value = field === 'ldU1' || field === 'ldU2' ? readNumber(column, get(column)) : readPositive(column, get(column));
+    if (value !== undefined) star[field] = value;
+  }
+  return Object.keys(star).length > 0 ? star : undefined;
+}
 
 export interface FormatSpec {
   format: SampleFormat;
@@ -46,7 +56,10 @@ const ours: FormatSpec = {
     'this app\'s list: a "target" column (TIC/KIC/EPIC id, or bare digits with a "mission" column), optional ' +
     'label, period, depth_ppm, duration_hours, epoch_bjd, lightcurve_url; other columns are kept',
   required: ['target'],
-  reads: ['target', 'mission', 'label', 'period', 'depth_ppm', 'duration_hours', 'epoch_bjd', 'lightcurve_url'],
+  reads: [
+    'target', 'mission', 'label', 'period', 'depth_ppm', 'duration_hours', 'epoch_bjd', 'lightcurve_url',
+    'star_radius_rsun', 'star_mass_msun', 'star_logg', 'star_teff_k', 'ld_u1', 'ld_u2',
+  ],
   read: (get) => ({
     target: readTarget('target', get('target'), readMission('mission', get('mission'))),
     label: readText(get('label')),
@@ -55,6 +68,14 @@ const ours: FormatSpec = {
     durationHours: readPositive('duration_hours', get('duration_hours')),
     epochBjd: readFullBjd('epoch_bjd', get('epoch_bjd')),
     lightcurveUrls: readUrls('lightcurve_url', get('lightcurve_url')),
+    star: readStar(get, {
+      radiusRsun: 'star_radius_rsun',
+      massMsun: 'star_mass_msun',
+      logg: 'star_logg',
+      teffK: 'star_teff_k',
+      ldU1: 'ld_u1',
+      ldU2: 'ld_u2',
+    }),
   }),
 };
 
@@ -79,7 +100,7 @@ const koi: FormatSpec = {
   description:
     'a NASA Exoplanet Archive KOI (cumulative) export: kepid, koi_disposition, koi_period, koi_time0bk, koi_depth, koi_duration, …',
   required: ['kepid', 'koi_period'],
-  reads: ['kepid', 'koi_disposition', 'koi_period', 'koi_depth', 'koi_duration', 'koi_time0bk'],
+  reads: ['kepid', 'koi_disposition', 'koi_period', 'koi_depth', 'koi_duration', 'koi_time0bk', 'koi_srad', 'koi_slogg', 'koi_steff'],
   read: (get) => ({
     target: readTarget('kepid', get('kepid'), 'Kepler'),
     label: readText(get('koi_disposition')),
@@ -87,6 +108,7 @@ const koi: FormatSpec = {
     depthPpm: readPositive('koi_depth', get('koi_depth')),
     durationHours: readPositive('koi_duration', get('koi_duration')),
     epochBjd: readBkjdAsBjd('koi_time0bk', get('koi_time0bk')),
+    star: readStar(get, { radiusRsun: 'koi_srad', logg: 'koi_slogg', teffK: 'koi_steff' }),
   }),
 };
 
@@ -96,7 +118,7 @@ const toi: FormatSpec = {
   description:
     'a NASA Exoplanet Archive TOI export: toi, tid, tfopwg_disp, pl_orbper, pl_tranmid, pl_trandep, pl_trandurh, …',
   required: ['tid', 'toi'],
-  reads: ['tid', 'tfopwg_disp', 'pl_orbper', 'pl_trandep', 'pl_trandurh', 'pl_tranmid'],
+  reads: ['tid', 'tfopwg_disp', 'pl_orbper', 'pl_trandep', 'pl_trandurh', 'pl_tranmid', 'st_rad', 'st_logg', 'st_teff'],
   read: (get) => ({
     target: readTarget('tid', get('tid'), 'TESS'),
     label: readText(get('tfopwg_disp')),
@@ -104,6 +126,7 @@ const toi: FormatSpec = {
     depthPpm: readPositive('pl_trandep', get('pl_trandep')),
     durationHours: readPositive('pl_trandurh', get('pl_trandurh')),
     epochBjd: readFullBjd('pl_tranmid', get('pl_tranmid')),
+    star: readStar(get, { radiusRsun: 'st_rad', logg: 'st_logg', teffK: 'st_teff' }),
   }),
 };
 

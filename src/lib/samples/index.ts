@@ -1,3 +1,3 @@
 export { parseSampleList } from './parse.ts';
 export { BKJD_OFFSET } from './fields.ts';
-export type { SampleFormat, SampleList, SampleRow } from './types.ts';
+export type { SampleFormat, SampleList, SampleRow, StarParams } from './types.ts';

@@ -65,6 +65,7 @@ function readRow(
     if (fields.durationHours !== undefined) row.durationHours = fields.durationHours;
     if (fields.epochBjd !== undefined) row.epochBjd = fields.epochBjd;
     if (fields.lightcurveUrls !== undefined) row.lightcurveUrls = fields.lightcurveUrls;
+    if (fields.star !== undefined) row.star = fields.star;
     return row;
   } catch (err) {
     if (err instanceof RowProblem) return { index, line, values, problem: err.message };

@@ -3,6 +3,18 @@ import type { TargetId } from '../target.ts';
 /** ours: this app's list; seed: the seed notebook's `supervised_dataset.csv`; koi/toi: NASA Exoplanet Archive exports. */
 export type SampleFormat = 'ours' | 'seed' | 'koi' | 'toi';
 
+/** What the sample list says about the star, for searches that use a stellar prior (TLS). */
+export interface StarParams {
+  radiusRsun?: number;
+  massMsun?: number;
+  /** log10 of the surface gravity in cm/s². */
+  logg?: number;
+  teffK?: number;
+  /** Quadratic limb-darkening coefficients. */
+  ldU1?: number;
+  ldU2?: number;
+}
+
 export interface SampleRow {
   /** 0-based position among the file's data rows, in input order. */
   index: number;
@@ -26,6 +38,8 @@ export interface SampleRow {
   epochBjd?: number;
   /** ours only: the `lightcurve_url` column, several URLs separated by ';'. */
   lightcurveUrls?: string[];
+  /** Stellar parameters when the list has them (KOI koi_srad/koi_slogg/koi_steff, TOI st_rad/st_logg/st_teff, ours star_*). */
+  star?: StarParams;
 }
 
 export interface SampleList {
