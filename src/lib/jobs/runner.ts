@@ -23,24 +23,56 @@ export interface RunnerEvents {
   onStop?(reason: 'finished' | 'paused' | 'error', error?: AppError): void;
 }
 
+/** How hard the runner pushes the network ahead of the compute pool. */
+export interface RunnerOptions {
+  /** Targets downloading at once (default 4). */
+  downloads?: number;
+  /**
+   * Targets downloaded or downloading, not yet taken by a worker (default downloads + pool size):
+   * the memory bound of the prefetch queue. In-flight downloads count, so at most this many light
+   * curves are ever held.
+   */
+  prefetch?: number;
+}
+
+/** A downloaded target waiting for a worker. */
+interface Prefetched {
+  target: TargetRecord;
+  files: LightCurveFile[];
+  downloadMs: number;
+  bytes: number;
+}
+
 /**
- * Hands out the pending targets of one job in input order: download, analyse, store. Pausing stops
- * handing out work; what is in flight finishes and is stored. A target whose download or analysis
- * fails is stored as failed with its code; a storage failure stops the run and is reported.
+ * Runs the pending targets of one job in input order, as a pipeline: up to `downloads` targets
+ * download at once, ahead of the pool, into a bounded prefetch queue; one loop per worker takes
+ * from it, analyses and stores. Workers wait only when nothing is downloaded yet; the network waits
+ * only when the queue is full. Pausing stops handing out work; what is in flight finishes and is
+ * stored, and downloaded targets not yet analysed stay pending (the light-curve cache makes their
+ * second download free). A target whose download or analysis fails is stored as failed with its
+ * code; a storage failure stops the run and is reported.
  */
 export class JobRunner {
   private paused = false;
   private running: Promise<void> | null = null;
   private readonly controller = new AbortController();
+  private readonly downloads: number;
+  private readonly prefetch: number;
+  /** Wakes the loops of the current pass (set while one runs). */
+  private wake: () => void = () => {};
 
   constructor(
     private readonly store: JobStore,
     private readonly source: LightCurveSource,
     private readonly pool: AnalysisPool,
     private readonly events: RunnerEvents = {},
-    /** Downloads in flight at once: enough to keep every worker fed while the next file arrives. */
-    private readonly slots = Math.max(2, pool.size * 2),
-  ) {}
+    /** Options, or a number: the downloads at once (the old `slots` argument). */
+    options: RunnerOptions | number = {},
+  ) {
+    const o = typeof options === 'number' ? { downloads: options } : options;
+    this.downloads = Math.max(1, Math.round(o.downloads ?? 4));
+    this.prefetch = Math.max(1, Math.round(o.prefetch ?? this.downloads + pool.size));
+  }
 
   get isRunning(): boolean {
     return this.running !== null;
@@ -63,6 +95,7 @@ export class JobRunner {
 
   pause(): Promise<void> {
     this.paused = true;
+    this.wake();
     return this.running ?? Promise.resolve();
   }
 
@@ -70,6 +103,7 @@ export class JobRunner {
   dispose(): void {
     this.paused = true;
     this.controller.abort(new DOMException('The job was closed', 'AbortError'));
+    this.wake();
   }
 
   private async loop(jobId: string): Promise<void> {
@@ -77,44 +111,94 @@ export class JobRunner {
     if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
     const queue = await this.store.pendingTargets(jobId);
     let next = 0;
+    let downloading = 0;
+    const ready: Prefetched[] = [];
     let fatal: AppError | undefined;
-    const worker = async () => {
-      while (!this.paused && !fatal && next < queue.length) {
-        const target = queue[next++];
-        const result = await this.process(target, job.settings);
-        if (!result) continue; // aborted: stays pending
-        try {
-          const { job: updated, written } = await this.store.recordResult(jobId, target.key, result);
-          if (written) this.events.onResult?.(updated, target, result);
-        } catch (err) {
-          fatal = toAppError(err, 'storage-failed');
-        }
+    let changed!: Promise<void>;
+    const arm = () => {
+      changed = new Promise<void>((resolve) => (this.wake = resolve));
+    };
+    const notify = () => {
+      const wake = this.wake;
+      arm();
+      wake();
+    };
+    arm();
+    const stopped = () => this.paused || fatal !== undefined;
+
+    const save = async (target: TargetRecord, result: TargetResult) => {
+      try {
+        const { job: updated, written } = await this.store.recordResult(jobId, target.key, result);
+        if (written) this.events.onResult?.(updated, target, result);
+      } catch (err) {
+        fatal = toAppError(err, 'storage-failed');
+        notify();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.slots, Math.max(1, queue.length)) }, worker));
+
+    const downloader = async () => {
+      while (!stopped() && next < queue.length) {
+        if (ready.length + downloading >= this.prefetch) {
+          await changed;
+          continue;
+        }
+        const target = queue[next++];
+        downloading++;
+        const got = await this.download(target);
+        downloading--;
+        if (got && 'failed' in got) await save(target, got.failed);
+        else if (got) ready.push(got);
+        notify();
+      }
+    };
+
+    const analyser = async () => {
+      while (!stopped()) {
+        const item = ready.shift();
+        if (!item) {
+          if (next >= queue.length && downloading === 0) return;
+          await changed;
+          continue;
+        }
+        notify(); // a prefetch place is free
+        const result = await this.analyse(item, job.settings);
+        if (result) await save(item.target, result);
+      }
+    };
+
+    await Promise.all([
+      ...Array.from({ length: Math.min(this.downloads, Math.max(1, queue.length)) }, downloader),
+      ...Array.from({ length: Math.max(1, this.pool.size) }, analyser),
+    ]);
+    this.wake = () => {};
     if (fatal) {
       this.paused = true;
       this.events.onStop?.('error', fatal);
     } else {
-      this.events.onStop?.(next >= queue.length && !this.paused ? 'finished' : 'paused');
+      this.events.onStop?.(next >= queue.length && ready.length === 0 && !this.paused ? 'finished' : 'paused');
     }
   }
 
-  private async process(target: TargetRecord, settings: SearchSettings): Promise<TargetResult | null> {
+  /** One target's files, or its failure; null when the run was abandoned. */
+  private async download(target: TargetRecord): Promise<Prefetched | { failed: TargetResult } | null> {
     const signal = this.controller.signal;
-    let files: LightCurveFile[];
     const t0 = performance.now();
     try {
-      files = await this.source.fetchFiles(target, signal);
+      const files = await this.source.fetchFiles(target, signal);
+      if (signal.aborted) return null;
+      const bytes = files.reduce((s, f) => s + f.bytes.byteLength, 0);
+      return { target, files, downloadMs: performance.now() - t0, bytes };
     } catch (err) {
       if (signal.aborted) return null;
-      return failed(toAppError(err, 'download-failed'));
+      return { failed: failed(toAppError(err, 'download-failed')) };
     }
-    const downloadMs = performance.now() - t0;
-    const bytes = files.reduce((s, f) => s + f.bytes.byteLength, 0);
-    if (signal.aborted) return null;
+  }
+
+  private async analyse(item: Prefetched, settings: SearchSettings): Promise<TargetResult | null> {
+    const signal = this.controller.signal;
+    const { downloadMs, bytes } = item;
     try {
-      const result = await this.pool.analyze(files, settings);
+      const result = await this.pool.analyze(item.files, settings);
       if (signal.aborted) return null;
       return { ...result, downloadMs, bytes };
     } catch (err) {

@@ -1,36 +1,137 @@
-import { downloadProduct, findLightCurves, type MastConfig, type MastDeps } from '../mast/index.ts';
+import { AppError, toAppError } from '../errors.ts';
+import {
+  DEFAULT_NETWORK_SETTINGS,
+  downloadProduct,
+  fetchFitsUrl,
+  findLightCurves,
+  resolveTarget,
+  type LightCurveProduct,
+  type MastConfig,
+  type MastDeps,
+  type NetworkSettings,
+} from '../mast/index.ts';
 import type { LightCurveFile } from '../search/analyze.ts';
+import { targetKey, type TargetId } from '../target.ts';
+import type { LightCurveCache } from './lc-cache.ts';
 import type { LightCurveSource } from './runner.ts';
 import type { TargetRecord } from './types.ts';
-import { fetchFitsUrl } from '../mast/index.ts';
+
+export interface NetworkSourceOptions {
+  /** Product choice and download concurrency; read at each target. */
+  network?: () => NetworkSettings;
+  /** Off when absent. */
+  cache?: LightCurveCache | null;
+  /** A cache that fails to read or write costs a download, not the target; the app shows the error. */
+  onCacheError?: (err: AppError) => void;
+  /** Retry and timeout overrides (tests, the benchmark). */
+  deps?: Omit<MastDeps, 'fetch' | 'signal'>;
+}
+
+/** What the source did, for the benchmark and the status line. */
+export interface SourceStats {
+  networkFiles: number;
+  networkBytes: number;
+  cachedFiles: number;
+  cachedLists: number;
+}
+
+/** A work unit that names a star instead of giving its id (see parseTargetOrName). */
+type NamedTarget = TargetRecord & { name?: string };
 
 /**
  * Where a work unit's files come from: the explicit URLs of the sample list (the bundled demo, or a
- * user's own files), otherwise MAST's light-curve products for the star.
+ * user's own files), otherwise MAST's light-curve products for the star, through the light-curve
+ * cache when there is one. File downloads share one limit (`downloadConcurrency`) across targets.
  */
 export class NetworkSource implements LightCurveSource {
+  readonly stats: SourceStats = { networkFiles: 0, networkBytes: 0, cachedFiles: 0, cachedLists: 0 };
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
   constructor(
     private readonly config: () => MastConfig,
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
     /** Relative light-curve URLs resolve against the page. */
     private readonly baseUrl: string = globalThis.location?.href ?? 'http://localhost/',
+    private readonly options: NetworkSourceOptions = {},
   ) {}
 
-  async fetchFiles(target: TargetRecord, signal: AbortSignal): Promise<LightCurveFile[]> {
-    const deps: MastDeps = { fetch: this.fetchFn, signal };
+  async fetchFiles(target: NamedTarget, signal: AbortSignal): Promise<LightCurveFile[]> {
+    const deps: MastDeps = { ...this.options.deps, fetch: this.fetchFn, signal };
     if (target.lightcurveUrls && target.lightcurveUrls.length > 0) {
       return Promise.all(
         target.lightcurveUrls.map(async (url) => {
           const href = new URL(url, this.baseUrl).href;
           const name = decodeURIComponent(new URL(href).pathname.split('/').pop() || href);
-          return { name, bytes: await fetchFitsUrl(href, deps) };
+          const file = await this.cached(href, () => this.limited(() => fetchFitsUrl(href, deps)), { name, mission: target.target.mission });
+          return file;
         }),
       );
     }
     const config = this.config();
-    const products = await findLightCurves(target.target, config, deps);
+    const network = this.options.network?.() ?? DEFAULT_NETWORK_SETTINGS;
+    const star: TargetId = target.name ? await resolveTarget(target.name, target.target?.mission ?? null, config, deps) : target.target;
+    const products = await this.productList(star, network, () => findLightCurves(star, config, deps, network));
     return Promise.all(
-      products.map(async (p) => ({ name: p.productFilename, bytes: await downloadProduct(p, config, deps) })),
+      products.map((p) =>
+        this.cached(p.dataURI, () => this.limited(() => downloadProduct(p, config, deps)), {
+          name: p.productFilename,
+          mission: p.mission,
+          author: p.author,
+          segment: p.segment,
+        }),
+      ),
     );
+  }
+
+  private async productList(star: TargetId, network: NetworkSettings, find: () => Promise<LightCurveProduct[]>): Promise<LightCurveProduct[]> {
+    const cache = this.options.cache;
+    const key = `${targetKey(star)}|${network.tessAuthors.join(',')}|${network.segmentLimit}`;
+    const hit = cache ? await this.quietly(() => cache.getList(key)) : undefined;
+    if (hit) {
+      this.stats.cachedLists++;
+      return hit;
+    }
+    const products = await find();
+    if (cache) await this.quietly(() => cache.putList(key, products));
+    return products;
+  }
+
+  private async cached(key: string, download: () => Promise<ArrayBuffer>, meta: Omit<LightCurveFile, 'bytes'>): Promise<LightCurveFile> {
+    const cache = this.options.cache;
+    const hit = cache ? await this.quietly(() => cache.getFile(key)) : undefined;
+    if (hit) {
+      this.stats.cachedFiles++;
+      return { ...meta, bytes: hit.bytes };
+    }
+    const bytes = await download();
+    this.stats.networkFiles++;
+    this.stats.networkBytes += bytes.byteLength;
+    const file: LightCurveFile = { ...meta, bytes };
+    if (cache) await this.quietly(() => cache.putFile(key, file));
+    return file;
+  }
+
+  /** Runs a cache call; a failure is reported and treated as a miss. */
+  private async quietly<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      this.options.onCacheError?.(toAppError(err, 'storage-failed'));
+      return undefined;
+    }
+  }
+
+  /** At most `downloadConcurrency` file downloads at once, over every target in flight. */
+  private async limited<T>(task: () => Promise<T>): Promise<T> {
+    const limit = (this.options.network?.() ?? DEFAULT_NETWORK_SETTINGS).downloadConcurrency;
+    while (this.active >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
   }
 }
