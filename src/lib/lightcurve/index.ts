@@ -4,3 +4,5 @@ export { cleanLightCurve, MIN_POINTS, type CleanOptions } from './clean.ts';
 export { stitchLightCurves } from './stitch.ts';
 export { qualityBitmask, KEPLER_BITMASKS, TESS_BITMASKS, type QualityMask } from './quality.ts';
 export type { LightCurveFile } from './file.ts';
+export { flattenLightCurve, biweightTrend, savgolTrend, savgolFilter, type FlattenMethod, type FlattenOptions } from './detrend.ts';
+export { removeOutliers, outlierMask, type OutlierOptions } from './outliers.ts';

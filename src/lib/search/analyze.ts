@@ -1,18 +1,57 @@
+import { version as APP_VERSION } from '../../../package.json';
 import { AppError } from '../errors.ts';
 import type { LightCurveFile } from '../lightcurve/file.ts';
-import { cleanLightCurve, readLightCurve, stitchLightCurves, type LightCurve } from '../lightcurve/index.ts';
-import { bestPeak, type BlsEngine } from './bls-types.ts';
+import {
+  cleanLightCurve,
+  flattenLightCurve,
+  readLightCurve,
+  removeOutliers,
+  stitchLightCurves,
+  type LightCurve,
+} from '../lightcurve/index.ts';
+import { bestPeak, type BlsEngine, type BlsInput, type BlsPeak } from './bls-types.ts';
+import { finite, fluxFeatures, outsideTransits, signalFeatures } from './features/index.ts';
 import { autoperiod, gridSize, lightkurveDefaults } from './grid.ts';
 import type { Features, TargetResult } from './result.ts';
-import { validateSearchSettings, type SearchSettings } from './settings.ts';
+import { biweightWindow, validateSearchSettings, withDefaults, type SearchSettings } from './settings.ts';
 
 export type { LightCurveFile };
+export { APP_VERSION };
+
+/** The sample list's catalogue values for the star (docs/features.md `input_*`); never used by the blind search. */
+export interface CatalogValues {
+  /** Days. */
+  period?: number;
+  depthPpm?: number;
+  durationHours?: number;
+  /** Full BJD. */
+  epochBjd?: number;
+}
+
+/** The searched light curve and what preparation did to it. */
+export interface PreparedLightCurve {
+  lc: LightCurve;
+  /** Points removed as outliers after detrending. */
+  nOutliers: number;
+  /** The detrending window in days (the Savitzky–Golay window is converted at the light curve's cadence); NaN without detrending. */
+  windowDays: number;
+}
 
 /** Reads, cleans and stitches the files of one star. */
-export function prepareLightCurve(files: LightCurveFile[], settings: SearchSettings): LightCurve {
+export function loadLightCurve(files: LightCurveFile[], settings: SearchSettings): LightCurve {
   if (files.length === 0) throw new AppError('no-light-curve', 'no light-curve file to analyse');
   const parts = files.map((f) => cleanLightCurve(readLightCurve(f.bytes, f.name), { qualityMask: settings.qualityMask }));
   return parts.length === 1 ? parts[0] : stitchLightCurves(parts);
+}
+
+/** Reads, cleans, stitches, detrends and removes outliers: the light curve as the search sees it. */
+export function prepareLightCurve(files: LightCurveFile[], settings: SearchSettings): PreparedLightCurve {
+  const s = withDefaults(settings);
+  const loaded = loadLightCurve(files, s);
+  const windowDays = s.detrend === 'biweight' ? biweightWindow(s) : s.detrend === 'savgol' ? s.savgolWindow * loaded.cadenceDays : Number.NaN;
+  const flat = flattenLightCurve(loaded, { method: s.detrend, windowDays, savgolWindow: s.savgolWindow });
+  const { lc, removed } = removeOutliers(flat, { upper: s.outlierSigmaUpper, lower: s.outlierSigmaLower });
+  return { lc, nOutliers: removed, windowDays };
 }
 
 /** The period grid for a light curve: lightkurve's data-derived range unless the settings fix it. */
@@ -48,33 +87,135 @@ export function periodGrid(lc: LightCurve, settings: SearchSettings): Float64Arr
   return autoperiod(grid);
 }
 
-/** Parse, clean, search and measure one star. Pure: the engine is injected (WASM kernel or TS reference). */
-export function analyzeFiles(files: LightCurveFile[], settings: SearchSettings, engine: BlsEngine): TargetResult {
-  const started = performance.now();
-  validateSearchSettings(settings);
-  const lc = prepareLightCurve(files, settings);
-  const periods = periodGrid(lc, settings);
-  const periodogram = engine.power(
-    { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr },
-    { periods, durations: Float64Array.from(settings.durations), objective: settings.objective, oversample: settings.oversample },
-  );
-  const peak = bestPeak(periodogram);
+function search(engine: BlsEngine, input: BlsInput, periods: Float64Array, durations: number[], settings: SearchSettings): BlsPeak {
+  const periodogram = engine.power(input, {
+    periods,
+    durations: Float64Array.from(durations),
+    objective: settings.objective,
+    oversample: settings.oversample,
+  });
+  return bestPeak(periodogram);
+}
+
+/** The `bls2_*`-style columns of one peak. */
+function signalColumns(prefix: 'bls2' | 'bls3' | 'cat_bls', peak: BlsPeak): Features {
+  if (peak.index < 0) return {};
+  return {
+    [`${prefix}_period`]: peak.period,
+    [`${prefix}_t0`]: peak.transitTime,
+    [`${prefix}_duration`]: peak.duration,
+    [`${prefix}_depth`]: peak.depth,
+    [`${prefix}_snr`]: finite(peak.depthSnr),
+    [`${prefix}_power`]: peak.power,
+  };
+}
+
+/** The input light curve without the points of `keep` = 0. */
+function subset(input: BlsInput, keep: Uint8Array): BlsInput {
+  const pick = (a: Float64Array) => a.filter((_, i) => keep[i] === 1);
+  return { time: pick(input.time), flux: pick(input.flux), fluxErr: input.fluxErr ? pick(input.fluxErr) : null };
+}
+
+/**
+ * Iterative multi-planet search (as TLS tutorial 03 and lightkurve's create_transit_mask): mask
+ * |t − transit| < duration around every transit of the signals found so far, search the rest on
+ * the same grid. Stops early when too few points remain.
+ */
+function furtherSignals(engine: BlsEngine, lc: LightCurve, first: BlsPeak, periods: Float64Array, settings: SearchSettings): Features {
+  const features: Features = {};
+  let input: BlsInput = { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr };
+  let previous = first;
+  for (let k = 2; k <= settings.maxSignals && previous.index >= 0; k++) {
+    const keep = outsideTransits({ ...lc, ...input }, previous.period, previous.transitTime, previous.duration);
+    input = subset(input, keep);
+    if (input.time.length < 100) break;
+    previous = search(engine, input, periods, settings.durations, settings);
+    Object.assign(features, signalColumns(k === 2 ? 'bls2' : 'bls3', previous));
+  }
+  return features;
+}
+
+/** The optional search within ±catalogWindow of the catalogue period (separate `cat_bls_*` columns). */
+function catalogSearch(engine: BlsEngine, lc: LightCurve, period: number, settings: SearchSettings): Features {
+  const minimumPeriod = period * (1 - settings.catalogWindow);
+  const durations = settings.durations.filter((d) => d < minimumPeriod);
+  if (durations.length === 0) return {};
   const n = lc.time.length;
+  const periods = autoperiod({
+    baseline: lc.time[n - 1] - lc.time[0],
+    durations,
+    minimumPeriod,
+    maximumPeriod: period * (1 + settings.catalogWindow),
+    frequencyFactor: settings.frequencyFactor,
+  });
+  return signalColumns('cat_bls', search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, periods, durations, settings));
+}
+
+/** The sample list's values in the seed's units: days and fractional depth; empty when absent. */
+function inputColumns(catalog: CatalogValues | undefined): Features {
+  return {
+    input_period: catalog?.period,
+    input_depth: catalog?.depthPpm === undefined ? undefined : catalog.depthPpm / 1e6,
+    input_duration: catalog?.durationHours === undefined ? undefined : catalog.durationHours / 24,
+    input_epoch: catalog?.epochBjd,
+  };
+}
+
+/** The pipeline that made a file, from the archive's answer or else the file name's pattern. */
+export function authorOf(file: LightCurveFile): string {
+  if (file.author) return file.author;
+  const name = file.name.toLowerCase();
+  const hlsp = /^hlsp_([a-z0-9-]+)_/.exec(name);
+  if (hlsp) return hlsp[1];
+  if (/^tess\d{13}-s\d{4}-\d{16}-\d{4}-s_lc\.fits/.test(name)) return 'SPOC';
+  if (/^kplr\d{9}-\d{13}_[ls]lc\.fits/.test(name)) return 'Kepler';
+  if (/^ktwo\d{9}-c\d+_[ls]lc\.fits/.test(name)) return 'K2';
+  return '';
+}
+
+/**
+ * Parse, clean, detrend, search and measure one star. Pure: the engine is injected (WASM kernel or
+ * TS reference). `catalog` fills the `input_*` columns and, only when `settings.catalogSearch` is on,
+ * the separate `cat_bls_*` search; the blind search never sees it.
+ */
+export function analyzeFiles(files: LightCurveFile[], settings: SearchSettings, engine: BlsEngine, catalog?: CatalogValues): TargetResult {
+  const started = performance.now();
+  const s = validateSearchSettings(withDefaults(settings));
+  const { lc, nOutliers, windowDays } = prepareLightCurve(files, s);
+  const periods = periodGrid(lc, s);
+  const peak = search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, periods, s.durations, s);
+  const n = lc.time.length;
+  const found = peak.index >= 0;
+  const outside = found ? outsideTransits(lc, peak.period, peak.transitTime, peak.duration) : new Uint8Array(n).fill(1);
+  const flux = fluxFeatures(lc, outside);
   const features: Features = {
-    bls_period: peak.period,
-    bls_t0: peak.transitTime,
-    bls_t0_bjd: peak.transitTime + lc.bjdRef,
-    bls_duration: peak.duration,
-    bls_depth: peak.depth,
-    bls_snr: peak.depthSnr,
-    bls_power: peak.power,
-    bls_depth_err: peak.depthErr,
-    bls_log_likelihood: peak.logLikelihood,
+    ...inputColumns(catalog),
+    ...flux,
+    bls_period: finite(peak.period),
+    bls_t0: finite(peak.transitTime),
+    bls_duration: finite(peak.duration),
+    bls_depth: finite(peak.depth),
+    bls_snr: finite(peak.depthSnr),
+    bls_power: finite(peak.power),
+    ...(found ? signalFeatures(lc, peak, flux.flux_std as number) : {}),
+    bls_t0_bjd: finite(peak.transitTime + lc.bjdRef),
+    bls_depth_err: finite(peak.depthErr),
+    bls_log_likelihood: finite(peak.logLikelihood),
     n_periods: periods.length,
+    ...(s.maxSignals > 1 ? furtherSignals(engine, lc, peak, periods, s) : {}),
+    ...(s.catalogSearch && catalog?.period !== undefined ? catalogSearch(engine, lc, catalog.period, s) : {}),
+    detrend: s.detrend,
+    window_days: finite(windowDays),
+    n_outliers: nOutliers,
+    mission: lc.mission,
+    author: [...new Set(files.map(authorOf).filter(Boolean))].join(' '),
+    segments: lc.segments.join(' '),
+    n_files: files.length,
     n_points: n,
     baseline_days: lc.time[n - 1] - lc.time[0],
-    n_files: files.length,
-    segments: lc.segments.join(' '),
+    cadence_minutes: lc.cadenceDays * 1440,
+    app_version: APP_VERSION,
+    kernel_version: engine.version,
   };
   return {
     status: 'ok',

@@ -1,21 +1,84 @@
 import type { ErrorCode } from '../errors.ts';
 
-/** Feature columns written after `status` and `error`, in this order. Units are in the names. */
-export const FEATURE_COLUMNS = [
+/** The seed notebook's 27 columns, in its order and units (docs/features.md). */
+export const SEED_COLUMNS = [
+  'input_period',
+  'input_depth',
+  'input_duration',
+  'input_epoch',
+  'flux_std',
+  'flux_mad',
+  'flux_skewness',
+  'flux_kurtosis',
   'bls_period',
   'bls_t0',
-  'bls_t0_bjd',
   'bls_duration',
   'bls_depth',
   'bls_snr',
   'bls_power',
+  'tls_period',
+  'tls_depth',
+  'tls_snr',
+  'tls_sde',
+  'tls_odd_even',
+  'duration_over_period',
+  'odd_even_depth_diff',
+  'transit_symmetry',
+  'periodicity_strength',
+  'secondary_depth',
+  'ingress_egress_ratio',
+  'phase_coverage',
+  'red_noise',
+] as const;
+
+/** The columns of one extra signal of the iterative search (`bls2_period`, ...) or of the catalogue-window search (`cat_bls_period`, ...). */
+export const SIGNAL_FIELDS = ['period', 't0', 'duration', 'depth', 'snr', 'power'] as const;
+type SignalColumns<P extends string> = `${P}_${(typeof SIGNAL_FIELDS)[number]}`;
+const signalColumns = <P extends string>(prefix: P) => SIGNAL_FIELDS.map((f) => `${prefix}_${f}`) as SignalColumns<P>[];
+
+/** Feature columns written after `status` and `error`, in this order. */
+export const FEATURE_COLUMNS = [
+  ...SEED_COLUMNS,
+  // The best peak, beyond the seed's columns.
+  'bls_t0_bjd',
   'bls_depth_err',
   'bls_log_likelihood',
   'n_periods',
+  // astropy compute_stats at the best peak.
+  'odd_even_sigma',
+  'secondary_depth_err',
+  'depth_odd',
+  'depth_odd_err',
+  'depth_even',
+  'depth_even_err',
+  'depth_half',
+  'depth_half_err',
+  'depth_phased',
+  'depth_phased_err',
+  'harmonic_amplitude',
+  'harmonic_delta_log_likelihood',
+  'n_transits',
+  'n_points_in_transit',
+  'transit_times_bjd',
+  'per_transit_count',
+  'per_transit_log_likelihood',
+  // Further signals of the iterative search, then the optional catalogue-window search.
+  ...signalColumns('bls2'),
+  ...signalColumns('bls3'),
+  ...signalColumns('cat_bls'),
+  // Preparation and provenance.
+  'detrend',
+  'window_days',
+  'n_outliers',
+  'mission',
+  'author',
+  'segments',
+  'n_files',
   'n_points',
   'baseline_days',
-  'n_files',
-  'segments',
+  'cadence_minutes',
+  'app_version',
+  'kernel_version',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_COLUMNS)[number];
