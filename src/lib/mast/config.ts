@@ -117,9 +117,15 @@ export function normalizeMastConfig(c: MastConfig): MastConfig {
   };
 }
 
-/** A URL as it is fetched: behind the proxy prefix when one is set. */
+/**
+ * A URL as it is fetched: behind the proxy prefix when one is set. A prefix ending in `=` (a query
+ * parameter, `https://relay.example/?url=`) gets the URL percent-encoded; any other prefix
+ * (`https://relay.example/`) gets it verbatim, as path-style relays expect.
+ */
 export function viaProxy(config: MastConfig, url: string): string {
-  return config.proxyPrefix ? `${config.proxyPrefix}${url}` : url;
+  const prefix = config.proxyPrefix ?? '';
+  if (prefix === '') return url;
+  return prefix.endsWith('=') ? `${prefix}${encodeURIComponent(url)}` : `${prefix}${url}`;
 }
 
 function parseHttpUrl(text: string): URL | null {

@@ -54,9 +54,12 @@ export function productUrls(product: Pick<LightCurveProduct, 'dataURI'>, config:
  */
 export async function downloadProduct(product: LightCurveProduct, config: MastConfig, deps: MastDeps): Promise<ArrayBuffer> {
   const failures: Array<{ via: string; err: AppError }> = [];
-  for (const { via, url } of productUrls(product, config)) {
+  const urls = productUrls(product, config);
+  for (const [i, { via, url }] of urls.entries()) {
+    // A blocked host is left at once while another is there to try; the last one gets its retries.
+    const hostDeps = i < urls.length - 1 ? { ...deps, noRetryWhenBlocked: true } : deps;
     try {
-      return await fetchFits(url, product.productFilename, deps, `MAST has no file ${product.dataURI}`);
+      return await fetchFits(url, product.productFilename, hostDeps, `MAST has no file ${product.dataURI}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.details.notFits === true) throw err;
       failures.push({ via, err });

@@ -15,6 +15,8 @@ export interface MastDeps {
   retries?: number;
   /** Per-request limit, body included (default 120 s: a 2 MB TESS file at MAST's reported ~10-20 KB/s worst case). */
   timeoutMs?: number;
+  /** Give up on network-blocked at once: set while another host is left to try. */
+  noRetryWhenBlocked?: boolean;
 }
 
 export const DEFAULT_RETRIES = 3;
@@ -91,7 +93,7 @@ export async function withRetries<T>(
       if (deps.signal?.aborted) throw abortError();
       failure = classify(err, url, failureCode, timeoutMs);
     }
-    if (!failure.transient || n >= retries) {
+    if (!failure.transient || n >= retries || (deps.noRetryWhenBlocked && failure.name === 'network-blocked')) {
       throw new AppError(failure.name, failure.message, { ...failure.details, attempts: n + 1 });
     }
     await pause(backoffMs(n), deps);

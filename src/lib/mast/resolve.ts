@@ -83,7 +83,7 @@ async function resolveThroughMast(name: string, mission: Mission | null, config:
   const best = found.find((c) => c.id.mission === chosen);
   if (best) return best.id;
   if (found.length === 0) {
-    throw notFound(name, `MAST has no Kepler, K2 or TESS light curves within 2″ of "${name}" (RA ${ra}, Dec ${dec})`);
+    throw notFound(name, `MAST has no ${mission ?? 'Kepler, K2 or TESS'} light curves within 2″ of "${name}" (RA ${ra}, Dec ${dec})`);
   }
   throw notFound(
     name,
