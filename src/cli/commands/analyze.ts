@@ -10,6 +10,8 @@ import { blsEngine, choiceOption, durationsOption, numberOption, parse, SEARCH_O
 export const ANALYZE_USAGE = `  cli analyze FILE... [--format json|csv] [--durations a,b,c] [--objective likelihood|snr]
                       [--frequency-factor F] [--oversample N] [--period-min D] [--period-max D]
                       [--max-periods N] [--quality-mask default|hard|hardest|none|<int>]
+                      [--detrend biweight|savgol|none] [--window-days D] [--savgol-window N]
+                      [--outlier-sigma S|none] [--signals N]
       Reads Kepler/K2/TESS light-curve FITS files, cleans each as the app does, runs the search and
       prints one result per file, with the app's CSV columns.`;
 
@@ -31,6 +33,17 @@ function settingsFrom(values: Record<string, unknown>): SearchSettings {
   if (maxPeriods !== undefined) s.maxPeriods = maxPeriods;
   const mask = values['quality-mask'];
   if (typeof mask === 'string') s.qualityMask = /^\d+$/.test(mask) ? Number(mask) : (mask as SearchSettings['qualityMask']);
+  const detrend = choiceOption(values.detrend, 'detrend', ['biweight', 'savgol', 'none'] as const);
+  if (detrend) s.detrend = detrend;
+  const windowDays = numberOption(values['window-days'], 'window-days');
+  if (windowDays !== undefined) s.windowDays = windowDays;
+  const savgolWindow = numberOption(values['savgol-window'], 'savgol-window');
+  if (savgolWindow !== undefined) s.savgolWindow = savgolWindow;
+  const outlierSigma = values['outlier-sigma'];
+  if (outlierSigma === 'none') s.outlierSigmaUpper = null;
+  else if (outlierSigma !== undefined) s.outlierSigmaUpper = numberOption(outlierSigma, 'outlier-sigma')!;
+  const signals = numberOption(values.signals, 'signals');
+  if (signals !== undefined) s.maxSignals = signals;
   return validateSearchSettings(s);
 }
 
@@ -39,6 +52,11 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     ...SEARCH_OPTIONS,
     'max-periods': { type: 'string' },
     'quality-mask': { type: 'string' },
+    detrend: { type: 'string' },
+    'window-days': { type: 'string' },
+    'savgol-window': { type: 'string' },
+    'outlier-sigma': { type: 'string' },
+    signals: { type: 'string' },
   });
   if (files.length === 0) throw new UsageError('analyze needs at least one FITS file');
   const format = choiceOption(values.format, 'format', ['json', 'csv'] as const);
