@@ -19,8 +19,8 @@ import type { TargetRecord } from './types.ts';
 export interface NetworkSourceOptions {
   /** Product choice and download concurrency; read at each target. */
   network?: () => NetworkSettings;
-  /** Off when absent. */
-  cache?: LightCurveCache | null;
+  /** Off when absent; a promise while it opens (a cache that fails to open is reported once and skipped). */
+  cache?: LightCurveCache | Promise<LightCurveCache> | null;
   /** A cache that fails to read or write costs a download, not the target; the app shows the error. */
   onCacheError?: (err: AppError) => void;
   /** Retry and timeout overrides (tests, the benchmark). */
@@ -85,7 +85,7 @@ export class NetworkSource implements LightCurveSource {
   }
 
   private async productList(star: TargetId, network: NetworkSettings, find: () => Promise<LightCurveProduct[]>): Promise<LightCurveProduct[]> {
-    const cache = this.options.cache;
+    const cache = await this.openCache();
     const key = `${targetKey(star)}|${network.tessAuthors.join(',')}|${network.segmentLimit}`;
     const hit = cache ? await this.quietly(() => cache.getList(key)) : undefined;
     if (hit) {
@@ -98,7 +98,7 @@ export class NetworkSource implements LightCurveSource {
   }
 
   private async cached(key: string, download: () => Promise<ArrayBuffer>, meta: Omit<LightCurveFile, 'bytes'>): Promise<LightCurveFile> {
-    const cache = this.options.cache;
+    const cache = await this.openCache();
     const hit = cache ? await this.quietly(() => cache.getFile(key)) : undefined;
     if (hit) {
       this.stats.cachedFiles++;
@@ -110,6 +110,22 @@ export class NetworkSource implements LightCurveSource {
     const file: LightCurveFile = { ...meta, bytes };
     if (cache) await this.quietly(() => cache.putFile(key, file));
     return file;
+  }
+
+  private async openCache(): Promise<LightCurveCache | null> {
+    const cache = this.options.cache;
+    if (!cache) return null;
+    if (!(cache instanceof Promise)) return cache;
+    try {
+      this.options.cache = await cache;
+      return this.options.cache;
+    } catch (err) {
+      if (this.options.cache === cache) {
+        this.options.cache = null;
+        this.options.onCacheError?.(toAppError(err, 'storage-failed'));
+      }
+      return null;
+    }
   }
 
   /** Runs a cache call; a failure is reported and treated as a miss. */

@@ -204,7 +204,13 @@ export class AppState {
     if (this.runner) return this.runner;
     const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
     this.pool = this.createPool(workers);
-    const source = new NetworkSource(() => this.settings.mastSnapshot());
+    const network = this.settings.networkSnapshot();
+    const source = new NetworkSource(() => this.settings.mastSnapshot(), undefined, undefined, {
+      network: () => network,
+      cache: network.cacheMb > 0 ? import('../jobs/lc-cache.ts').then((m) => m.IdbLightCurveCache.open(network.cacheMb * 1_000_000)) : null,
+      onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
+    });
+    const prefetch = { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined };
     this.runner = new JobRunner(this.store!, source, this.pool, {
       onResult: (job, target, result) => {
         this.channel.post(job.id);
@@ -221,7 +227,7 @@ export class AppState {
         this.pool = null;
         this.runner = null;
       },
-    });
+    }, prefetch);
     return this.runner;
   }
 

@@ -1,10 +1,21 @@
-import { DEFAULT_MAST_CONFIG, mastConfigFromSearch, normalizeBaseUrl, type MastConfig } from '../mast/index.ts';
+import {
+  DEFAULT_MAST_CONFIG,
+  DEFAULT_NETWORK_SETTINGS,
+  TESS_AUTHORS,
+  mastConfigFromSearch,
+  normalizeMastConfig,
+  validateNetworkSettings,
+  type MastConfig,
+  type NetworkSettings,
+  type TessAuthor,
+} from '../mast/index.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../search/settings.ts';
 
 const STORAGE_KEY = 'transit-features:settings:v1';
 
 interface StoredSettings {
   mast?: Partial<MastConfig>;
+  network?: Partial<NetworkSettings>;
   workers?: number;
   search?: Partial<SearchSettings>;
 }
@@ -19,6 +30,8 @@ function maxWorkers(): number {
  */
 export class SettingsState {
   mast = $state<MastConfig>({ ...DEFAULT_MAST_CONFIG });
+  /** Downloads, cache and product choice (see docs/mast.md). */
+  network = $state<NetworkSettings>(structuredClone(DEFAULT_NETWORK_SETTINGS));
   workers = $state(maxWorkers());
   search = $state<SearchSettings>(structuredClone(DEFAULT_SEARCH_SETTINGS));
   /** The durations field as typed, and why it is not usable (null when it is). */
@@ -33,6 +46,7 @@ export class SettingsState {
   constructor(search = globalThis.location?.search ?? '') {
     const stored = this.read();
     if (stored.mast) this.mast = { ...this.mast, ...stored.mast };
+    if (stored.network) this.network = { ...this.network, ...stored.network };
     if (stored.workers) this.workers = Math.min(this.maxWorkers, Math.max(1, Math.round(stored.workers)));
     if (stored.search) this.search = { ...this.search, ...stored.search };
     this.durationsText = this.search.durations.join(', ');
@@ -67,14 +81,26 @@ export class SettingsState {
     return $state.snapshot(this.mast) as MastConfig;
   }
 
+  /** The TESS pipelines a user may allow, in preference order. */
+  readonly tessAuthorChoices = TESS_AUTHORS;
+
+  setTessAuthor(author: TessAuthor, allowed: boolean): void {
+    const set = new Set(this.network.tessAuthors);
+    if (allowed) set.add(author);
+    else set.delete(author);
+    this.network.tessAuthors = TESS_AUTHORS.filter((a) => set.has(a));
+  }
+
+  networkSnapshot(): NetworkSettings {
+    return $state.snapshot(this.network) as NetworkSettings;
+  }
+
   save(): void {
     try {
-      this.mast = {
-        apiBase: normalizeBaseUrl('MAST API base URL', this.mast.apiBase),
-        downloadBase: normalizeBaseUrl('Download base URL', this.mast.downloadBase),
-      };
+      this.mast = normalizeMastConfig(this.mastSnapshot());
+      this.network = validateNetworkSettings(this.networkSnapshot());
       this.searchSnapshot();
-      const value: StoredSettings = { workers: this.workers, search: $state.snapshot(this.search) as SearchSettings };
+      const value: StoredSettings = { workers: this.workers, network: this.networkSnapshot(), search: $state.snapshot(this.search) as SearchSettings };
       if (!this.mastFromUrl) value.mast = $state.snapshot(this.mast) as MastConfig;
       globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(value));
       this.error = null;
@@ -86,6 +112,7 @@ export class SettingsState {
   reset(): void {
     this.mast = { ...DEFAULT_MAST_CONFIG };
     this.mastFromUrl = false;
+    this.network = structuredClone(DEFAULT_NETWORK_SETTINGS);
     this.workers = this.maxWorkers;
     this.search = structuredClone(DEFAULT_SEARCH_SETTINGS);
     this.setDurations(this.search.durations.join(', '));
