@@ -170,16 +170,45 @@ function sortByPhase(n: i32): void {
   if (idx != slot(W_ORDER)) memory.copy(slot(W_ORDER), idx, <usize>n << 2);
 }
 
-/** Σ_j a[j] b[j] for j < w, in f64x2 lanes. */
+/** Σ_j a[j] b[j] for j < w, in two f64x2 accumulators. */
 @inline function dot(a: usize, b: usize, w: i32): f64 {
-  let acc = f64x2.splat(0);
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
   let j = 0;
-  for (; j + 1 < w; j += 2) {
-    acc = f64x2.add(acc, f64x2.mul(v128.load(a + (<usize>j << 3)), v128.load(b + (<usize>j << 3))));
+  for (; j + 3 < w; j += 4) {
+    const o = <usize>j << 3;
+    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+    acc1 = f64x2.add(acc1, f64x2.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
   }
-  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (j < w) sum += load<f64>(a + (<usize>j << 3)) * load<f64>(b + (<usize>j << 3));
+  acc0 = f64x2.add(acc0, acc1);
+  let sum = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1);
+  for (; j < w; j++) sum += load<f64>(a + (<usize>j << 3)) * load<f64>(b + (<usize>j << 3));
   return sum;
+}
+
+/** Σ_j a[j] b[j] + k Σ_j c[j] d[j] for j < w, in one pass. */
+@inline function dot2(a: usize, b: usize, c: usize, d: usize, k: f64, w: i32): f64 {
+  let accA0 = f64x2.splat(0);
+  let accA1 = f64x2.splat(0);
+  let accC0 = f64x2.splat(0);
+  let accC1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 3 < w; j += 4) {
+    const o = <usize>j << 3;
+    accA0 = f64x2.add(accA0, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+    accC0 = f64x2.add(accC0, f64x2.mul(v128.load(c + o), v128.load(d + o)));
+    accA1 = f64x2.add(accA1, f64x2.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+    accC1 = f64x2.add(accC1, f64x2.mul(v128.load(c + o, 16), v128.load(d + o, 16)));
+  }
+  accA0 = f64x2.add(accA0, accA1);
+  accC0 = f64x2.add(accC0, accC1);
+  let sa = f64x2.extract_lane(accA0, 0) + f64x2.extract_lane(accA0, 1);
+  let sc = f64x2.extract_lane(accC0, 0) + f64x2.extract_lane(accC0, 1);
+  for (; j < w; j++) {
+    sa += load<f64>(a + (<usize>j << 3)) * load<f64>(b + (<usize>j << 3));
+    sc += load<f64>(c + (<usize>j << 3)) * load<f64>(d + (<usize>j << 3));
+  }
+  return sa + k * sc;
 }
 
 let bestChi2: f64 = 0;
@@ -254,9 +283,11 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
       const target = mean * overshoot;
       const scale = 0.5 / target;
       const rev = 1 / scale;
-      const a = dot(e + (<usize>i << 3), s, w);
-      const b = constantDy ? bConst : dot(q + (<usize>i << 3), s2, w);
-      const stat = c0 + 2 * rev * a + rev * rev * b;
+      // 2 r A + r² B = r (2 A + r B)
+      const fit = constantDy
+        ? 2 * dot(e + (<usize>i << 3), s, w) + rev * bConst
+        : dot2(e + (<usize>i << 3), s, q + (<usize>i << 3), s2, rev * 0.5, w) * 2;
+      const stat = c0 + rev * fit;
       if (stat < rowBest) {
         rowBest = stat;
         rowDepth = 1 - target;

@@ -8,8 +8,6 @@ import { mean, periodUncertainty, spectra, std } from './spectra.ts';
 import { countStats, durationInDays, fitT0, inTransitStats, snrStats, transitTimes } from './transit-stats.ts';
 import type { TlsEngine, TlsKernelOutput, TlsLightCurve, TlsOptions, TlsResult } from './types.ts';
 
-export { prepareTls } from './prepare.ts';
-
 /** Runs the kernel over the period grid in chunks, reporting progress and honouring the abort signal. */
 export function searchPeriods(prepared: PreparedTls, engine: TlsEngine, opts: Pick<TlsOptions, 'onProgress' | 'signal'> = {}): TlsKernelOutput {
   const { kernel, options } = prepared;
