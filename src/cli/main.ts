@@ -4,11 +4,13 @@ import { toAppError } from '../lib/errors.ts';
 import { UsageError } from './args.ts';
 import { ANALYZE_USAGE, analyzeCommand } from './commands/analyze.ts';
 import { BLS_USAGE, blsCommand } from './commands/bls.ts';
+import { TLS_USAGE, tlsCommand } from './commands/tls.ts';
 
 /** One entry per command; a new command adds a line here and a module in commands/. */
 const COMMANDS: Record<string, { usage: string; run(argv: string[]): Promise<number> }> = {
   analyze: { usage: ANALYZE_USAGE, run: analyzeCommand },
   bls: { usage: BLS_USAGE, run: blsCommand },
+  tls: { usage: TLS_USAGE, run: tlsCommand },
 };
 
 const USAGE = `Usage:\n${Object.values(COMMANDS)
