@@ -8,15 +8,26 @@
 // are placed by `run` once it knows the bin count). `run` then reads the
 // inputs and fills the outputs; its loops allocate nothing.
 //
+// Beyond bls.c: each period may search only a range of the durations (FLAG_DURATION_RANGES), and
+// may use its own bin width (FLAG_PERIOD_BINS); without those flags the results are astropy's.
+//
 // Inputs are already preconditioned by the host (times relative to t_ref, median-subtracted flux,
 // inverse variances), as astropy's core.py does before calling the C kernel.
 
 import { slotOffset, workOffset, reserveWork, SLOT_TIME, SLOT_Y, SLOT_IVAR, SLOT_PERIOD,
   SLOT_DURATION, SLOT_POWER, SLOT_DEPTH, SLOT_DEPTH_ERR, SLOT_DURATION_OUT, SLOT_TRANSIT_TIME, SLOT_DEPTH_SNR,
-  SLOT_LOG_LIKELIHOOD, SLOT_X, SLOT_WY, allocatedPoints, allocatedPeriods, allocatedDurations } from './memory';
+  SLOT_LOG_LIKELIHOOD, SLOT_X, SLOT_PAIR, SLOT_DURATION_FIRST, SLOT_DURATION_COUNT,
+  allocatedPoints, allocatedPeriods, allocatedDurations } from './memory';
 
 /** `run` flag bits. */
 export const FLAG_SIMD: i32 = 1;
+/** Search only durations[first .. first + count) at each period (SLOT_DURATION_FIRST / _COUNT). */
+export const FLAG_DURATION_RANGES: i32 = 2;
+/**
+ * Bin width per period: the smallest duration of its range / oversample, instead of astropy's global
+ * min(durations) / oversample. Needs FLAG_DURATION_RANGES and ascending durations. Not astropy.
+ */
+export const FLAG_PERIOD_BINS: i32 = 4;
 
 /** `run` status codes: 0 ok, > 0 invalid input, < 0 resource failure. */
 export const STATUS_OK: i32 = 0;
@@ -26,6 +37,7 @@ export const STATUS_BAD_OVERSAMPLE: i32 = 3;
 export const STATUS_BAD_OBJECTIVE: i32 = 4;
 export const STATUS_NOT_ALLOCATED: i32 = 5;
 export const STATUS_NOT_FINITE: i32 = 6;
+export const STATUS_BAD_RANGE: i32 = 7; // a duration range outside the list, or ranges over unsorted durations
 export const STATUS_NO_MEMORY: i32 = -1;
 export const STATUS_TOO_MANY_BINS: i32 = -2;
 
@@ -33,18 +45,21 @@ export const STATUS_TOO_MANY_BINS: i32 = -2;
 const OBJECTIVE_SNR: i32 = 0;
 const OBJECTIVE_LIKELIHOOD: i32 = 1;
 
-// Bins beyond this would need more than 2 GiB of work arrays; refuse rather than trap.
+// Bins beyond this would need more than 4 GiB of work arrays; refuse rather than trap.
 const MAX_BINS: f64 = 134217728; // 2^27
 
 // Per-search state shared by the helpers below (module globals: no allocation, no closures).
 let sumY: f64 = 0;
 let sumIvar: f64 = 0;
 let minT: f64 = 0;
-let meanY: usize = 0;
+let bins: usize = 0; // (Σ y·ivar, Σ ivar) per phase bin, interleaved: one 16-byte read-modify-write per point
+let meanY: usize = 0; // cumulative sums, de-interleaved for the two-start-bins-at-a-time scan
 let meanIvar: usize = 0;
-let wyArray: usize = 0;
-let ivarArray: usize = 0;
+let pairArray: usize = 0;
 let useLikelihood: bool = true;
+// x / P and wrapped / bin are taken as products with the reciprocals when the product is this far
+// from an integer, where the floor is provably that of the quotient; else the quotient is computed.
+let quotientMargin: f64 = 0;
 
 // Best model of the current period.
 let bestObjective: f64 = -Infinity;
@@ -61,9 +76,35 @@ let bestIvarOut: f64 = 0;
   return x - r >= 0.5 ? r + 1.0 : r;
 }
 
+@inline function durationAt(k: i32): f64 {
+  return load<f64>(slotOffset(SLOT_DURATION) + (<usize>k << 3));
+}
+
+@inline function rangeFirst(p: i32): i32 {
+  return load<i32>(slotOffset(SLOT_DURATION_FIRST) + (<usize>p << 2));
+}
+
+@inline function rangeCount(p: i32): i32 {
+  return load<i32>(slotOffset(SLOT_DURATION_COUNT) + (<usize>p << 2));
+}
+
+/** Checks the per-period duration ranges; sets nothing. */
+function checkRanges(nPeriods: i32, nDurations: i32): i32 {
+  for (let k = 1; k < nDurations; k++) if (!(durationAt(k) > durationAt(k - 1))) return STATUS_BAD_RANGE;
+  const periods = slotOffset(SLOT_PERIOD);
+  for (let p = 0; p < nPeriods; p++) {
+    const first = rangeFirst(p);
+    const count = rangeCount(p);
+    if (first < 0 || count < 1 || first > nDurations - count) return STATUS_BAD_RANGE;
+    if (durationAt(first + count - 1) > load<f64>(periods + (<usize>p << 3))) return STATUS_BAD_DURATION;
+  }
+  return STATUS_OK;
+}
+
 /**
  * Runs the search over the allocated inputs. `objective`: 1 likelihood, 0 snr (bls.c's obj_flag).
- * `flags`: FLAG_SIMD selects the f64x2 loops (same arithmetic, same results).
+ * `flags`: FLAG_SIMD selects the f64x2 loops (same arithmetic, same results); FLAG_DURATION_RANGES
+ * and FLAG_PERIOD_BINS as documented above.
  */
 export function run(oversample: i32, objective: i32, flags: i32): i32 {
   const nPoints = allocatedPoints();
@@ -73,9 +114,10 @@ export function run(oversample: i32, objective: i32, flags: i32): i32 {
   if (oversample < 1) return STATUS_BAD_OVERSAMPLE;
   if (objective != OBJECTIVE_SNR && objective != OBJECTIVE_LIKELIHOOD) return STATUS_BAD_OBJECTIVE;
   useLikelihood = objective == OBJECTIVE_LIKELIHOOD;
+  const ranges = (flags & FLAG_DURATION_RANGES) != 0;
+  const periodBins = ranges && (flags & FLAG_PERIOD_BINS) != 0;
 
   const periods = slotOffset(SLOT_PERIOD);
-  const durations = slotOffset(SLOT_DURATION);
   let minPeriod = load<f64>(periods);
   let maxPeriod = minPeriod;
   for (let k = 0; k < nPeriods; k++) {
@@ -85,57 +127,77 @@ export function run(oversample: i32, objective: i32, flags: i32): i32 {
     if (p > maxPeriod) maxPeriod = p;
   }
   if (minPeriod < f64.EPSILON) return STATUS_BAD_PERIOD;
-  let minDuration = load<f64>(durations);
+  let minDuration = durationAt(0);
   let maxDuration = minDuration;
   for (let k = 0; k < nDurations; k++) {
-    const d = load<f64>(durations + (<usize>k << 3));
+    const d = durationAt(k);
     if (!isFinite(d)) return STATUS_NOT_FINITE;
     if (d < minDuration) minDuration = d;
     if (d > maxDuration) maxDuration = d;
   }
-  if (maxDuration > minPeriod || minDuration < f64.EPSILON) return STATUS_BAD_DURATION;
+  if (minDuration < f64.EPSILON) return STATUS_BAD_DURATION;
+  if (ranges) {
+    const rangeStatus = checkRanges(nPeriods, nDurations);
+    if (rangeStatus != STATUS_OK) return rangeStatus;
+  } else if (maxDuration > minPeriod) return STATUS_BAD_DURATION;
 
-  const binDuration = minDuration / <f64>oversample;
-  const maxBinsF = Math.ceil(maxPeriod / binDuration) + <f64>oversample;
+  const globalBin = minDuration / <f64>oversample;
+  let maxBinsF: f64 = 0;
+  for (let p = 0; p < nPeriods; p++) {
+    const period = load<f64>(periods + (<usize>p << 3));
+    const bin = periodBins ? durationAt(rangeFirst(p)) / <f64>oversample : globalBin;
+    maxBinsF = Math.max(maxBinsF, Math.ceil(period / bin) + <f64>oversample);
+  }
   if (!(maxBinsF < MAX_BINS)) return STATUS_TOO_MANY_BINS;
   const maxBins = <i32>maxBinsF;
-  // Two cumulative arrays of maxBins + 1 entries, plus one spare so the f64x2 loads never leave them.
-  const workStatus = reserveWork(<usize>(maxBins + 2) << 3, 2);
+  // Interleaved bins (16 bytes each) and two cumulative arrays of maxBins + 1 entries, plus one
+  // spare entry so the f64x2 loads never leave them.
+  const workStatus = reserveWork(<usize>(maxBins + 2) << 4, 3);
   if (workStatus != 0) return workStatus;
-  meanY = workOffset(0);
-  meanIvar = workOffset(1);
+  bins = workOffset(0);
+  meanY = workOffset(1);
+  meanIvar = workOffset(2);
 
-  precondition(nPoints);
-  wyArray = slotOffset(SLOT_WY);
-  ivarArray = slotOffset(SLOT_IVAR);
+  const maxX = precondition(nPoints);
+  pairArray = slotOffset(SLOT_PAIR);
+  // |x·(1/P) − x/P| ≤ 2 ulp of a quotient ≤ maxX / minPeriod; bins ≤ maxBins: 8 ulp is a safe margin.
+  quotientMargin = 8.0 * f64.EPSILON * Math.max(maxX / minPeriod + 1.0, maxBinsF);
 
   const simd = (flags & FLAG_SIMD) != 0;
   for (let p = 0; p < nPeriods; p++) {
     const period = load<f64>(periods + (<usize>p << 3));
-    const nBins = <i32>Math.ceil(period / binDuration) + oversample;
-    if (simd) binPhasesSimd(nPoints, period, binDuration, nBins);
-    else binPhases(nPoints, period, binDuration, nBins);
-    wrapAndAccumulate(nBins, oversample);
-
-    bestObjective = -Infinity;
-    bestN = -1;
-    for (let k = 0; k < nDurations; k++) {
-      const dur = <i32>roundPositive(load<f64>(durations + (<usize>k << 3)) / binDuration);
-      if (simd) scanSimd(nBins - dur, dur);
-      else scanScalar(0, nBins - dur, dur);
-    }
-    writePeriod(p, period, binDuration);
+    const first = ranges ? rangeFirst(p) : 0;
+    const count = ranges ? rangeCount(p) : nDurations;
+    const bin = periodBins ? durationAt(first) / <f64>oversample : globalBin;
+    searchPeriod(p, period, bin, oversample, first, count, nPoints, simd);
   }
   return STATUS_OK;
 }
 
-/** Sums and t_min over all points, and the per-point products reused by every period. */
-function precondition(nPoints: i32): void {
+/** One period: bin, wrap, accumulate, scan every duration of its range, write the best model. */
+function searchPeriod(p: i32, period: f64, binDuration: f64, oversample: i32, first: i32, count: i32, nPoints: i32, simd: bool): void {
+  const nBins = <i32>Math.ceil(period / binDuration) + oversample;
+  if (simd) binPhasesSimd(nPoints, period, binDuration, nBins);
+  else binPhases(nPoints, period, binDuration, nBins);
+  wrapAndAccumulate(nBins, oversample);
+
+  bestObjective = -Infinity;
+  bestN = -1;
+  for (let k = first; k < first + count; k++) {
+    const dur = <i32>roundPositive(durationAt(k) / binDuration);
+    if (simd) scanSimd(nBins - dur, dur);
+    else scanScalar(0, nBins - dur, dur);
+  }
+  writePeriod(p, period, binDuration);
+}
+
+/** Sums and t_min over all points, and the per-point values reused by every period; returns max x. */
+function precondition(nPoints: i32): f64 {
   const time = slotOffset(SLOT_TIME);
   const y = slotOffset(SLOT_Y);
   const ivar = slotOffset(SLOT_IVAR);
   const x = slotOffset(SLOT_X);
-  const wy = slotOffset(SLOT_WY);
+  const pair = slotOffset(SLOT_PAIR);
   minT = Infinity;
   sumY = 0;
   sumIvar = 0;
@@ -145,90 +207,111 @@ function precondition(nPoints: i32): void {
     if (t < minT) minT = t;
     const w = load<f64>(ivar + off);
     const yw = load<f64>(y + off) * w;
-    store<f64>(wy + off, yw);
+    store<f64>(pair + (off << 1), yw);
+    store<f64>(pair + (off << 1) + 8, w);
     sumY += yw;
     sumIvar += w;
   }
   // bls.c computes t[n] - min_t inside the period loop; the value is the same, so compute it once.
+  let maxX: f64 = 0;
   for (let i = 0; i < nPoints; i++) {
     const off = <usize>i << 3;
-    store<f64>(x + off, load<f64>(time + off) - minT);
+    const xi = load<f64>(time + off) - minT;
+    store<f64>(x + off, xi);
+    if (xi > maxX) maxX = xi;
   }
+  return maxX;
 }
 
 /** Zeroes bins 0..nBins (bls.c: n_bins + 1 entries; entry 0 is the cumulative sum's origin). */
 @inline function clearBins(nBins: i32): void {
-  const bytes = <usize>(nBins + 1) << 3;
-  memory.fill(meanY, 0, bytes);
-  memory.fill(meanIvar, 0, bytes);
+  memory.fill(bins, 0, <usize>(nBins + 1) << 4);
 }
 
 /**
  * Phase-bins the points: bin index = (int)((x mod P) / bin) + 1, with x mod P = x - P·floor(x/P)
- * (bls.c's wrap_into). Summing runs of same-bin points in a register was measured slower (branch
- * misses), so this is bls.c's plain scatter.
+ * (bls.c's wrap_into), summing in point order as bls.c.
  */
 function binPhases(nPoints: i32, period: f64, binDuration: f64, nBins: i32): void {
   clearBins(nBins);
   const x = slotOffset(SLOT_X);
   for (let i = 0; i < nPoints; i++) {
     const off = <usize>i << 3;
-    addToBin(phaseBin(load<f64>(x + off), period, binDuration), off);
+    const xi = load<f64>(x + off);
+    const bin = <usize>(<i32>((xi - period * Math.floor(xi / period)) / binDuration) + 1) << 4;
+    store<f64>(bins + bin, load<f64>(bins + bin) + load<f64>(pairArray + (off << 1)));
+    store<f64>(bins + bin + 8, load<f64>(bins + bin + 8) + load<f64>(pairArray + (off << 1) + 8));
   }
 }
 
-/** Byte offset of the bin of a point at x = t − t_min. */
-@inline function phaseBin(x: f64, period: f64, binDuration: f64): usize {
-  return <usize>(<i32>((x - period * Math.floor(x / period)) / binDuration) + 1) << 3;
-}
+// 2^52: adding it to a non-negative integral f64 below 2^31 leaves the integer in the low 32 bits.
+const INTEGER_MAGIC: f64 = 4503599627370496.0;
 
-/** Adds point `off` (byte offset) to the bin at byte offset `bin`, in point order as bls.c. */
-@inline function addToBin(bin: usize, off: usize): void {
-  store<f64>(meanY + bin, load<f64>(meanY + bin) + load<f64>(wyArray + off));
-  store<f64>(meanIvar + bin, load<f64>(meanIvar + bin) + load<f64>(ivarArray + off));
-}
-
-/** binPhases with the index arithmetic done two points at a time (identical IEEE operations). */
+/**
+ * binPhases two points at a time, with the same bin for every point: the two quotients x / P and
+ * wrapped / bin are taken as products with reciprocals unless that could change a floor (the
+ * position in bins within `quotientMargin` of an integer, or so close to P that x·(1/P) may have
+ * floored one cycle low); then the exact quotients decide, so floor and truncation see bls.c's
+ * values. Each bin is one f64x2 read-modify-write of (Σ y·ivar, Σ ivar): per lane the same
+ * additions in the same order.
+ */
 function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32): void {
   clearBins(nBins);
   const x = slotOffset(SLOT_X);
   const period2 = f64x2.splat(period);
+  const inversePeriod2 = f64x2.splat(1.0 / period);
   const bin2 = f64x2.splat(binDuration);
-  const one4 = i32x4.splat(1);
+  const inverseBin2 = f64x2.splat(1.0 / binDuration);
+  const margin2 = f64x2.splat(quotientMargin);
+  const upper2 = f64x2.splat(1.0 - quotientMargin);
+  const magic2 = f64x2.splat(INTEGER_MAGIC);
+  // x·(1/P) within 2 ulp of x/P: when its floor is wrong the wrapped time is within P·margin of P.
+  const last2 = f64x2.splat((period / binDuration) * (1.0 - quotientMargin));
+  const base = bins + 16; // bin index + 1
   let i = 0;
   for (; i + 1 < nPoints; i += 2) {
     const off = <usize>i << 3;
     const xi = v128.load(x + off);
-    const wrapped = f64x2.sub(xi, f64x2.mul(period2, f64x2.floor(f64x2.div(xi, period2))));
-    const inds = i32x4.shl(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(f64x2.div(wrapped, bin2)), one4), 3);
-    addToBin(<usize>i32x4.extract_lane(inds, 0), off);
-    addToBin(<usize>i32x4.extract_lane(inds, 1), off + 8);
+    const whole = f64x2.floor(f64x2.mul(xi, inversePeriod2));
+    const position = f64x2.mul(f64x2.sub(xi, f64x2.mul(period2, whole)), inverseBin2);
+    let bin = f64x2.floor(position);
+    // A wrong floor of x·(1/P) would put the position near 0 (caught below) or beyond the last bin.
+    const frac = f64x2.sub(position, bin);
+    const risky = v128.or(v128.or(f64x2.le(frac, margin2), f64x2.ge(frac, upper2)), f64x2.ge(position, last2));
+    if (v128.any_true(risky)) {
+      const wrapped = f64x2.sub(xi, f64x2.mul(period2, f64x2.floor(f64x2.div(xi, period2))));
+      bin = f64x2.trunc(f64x2.div(wrapped, bin2));
+    }
+    const inds = f64x2.add(bin, magic2);
+    const b0 = base + (<usize>i32x4.extract_lane(inds, 0) << 4);
+    v128.store(b0, f64x2.add(v128.load(b0), v128.load(pairArray + (off << 1))));
+    const b1 = base + (<usize>i32x4.extract_lane(inds, 2) << 4);
+    v128.store(b1, f64x2.add(v128.load(b1), v128.load(pairArray + (off << 1) + 16)));
   }
   if (i < nPoints) {
     const off = <usize>i << 3;
-    addToBin(phaseBin(load<f64>(x + off), period, binDuration), off);
+    const xi = load<f64>(x + off);
+    const b = bins + (<usize>(<i32>((xi - period * Math.floor(xi / period)) / binDuration) + 1) << 4);
+    v128.store(b, f64x2.add(v128.load(b), v128.load(pairArray + (off << 1))));
   }
 }
 
 /**
  * bls.c's wrap: bins 1..oversample are copied to n_bins - oversample .. n_bins - 1 (this overwrites
- * the last, partial phase bin, as astropy does), then both arrays become cumulative sums.
+ * the last, partial phase bin, as astropy does), then the cumulative sums, de-interleaved.
  */
 function wrapAndAccumulate(nBins: i32, oversample: i32): void {
   for (let n = 1; n <= oversample; n++) {
-    const from = <usize>n << 3;
-    const to = <usize>(nBins - oversample + n - 1) << 3;
-    store<f64>(meanY + to, load<f64>(meanY + from));
-    store<f64>(meanIvar + to, load<f64>(meanIvar + from));
+    v128.store(bins + (<usize>(nBins - oversample + n - 1) << 4), v128.load(bins + (<usize>n << 4)));
   }
-  let cy = load<f64>(meanY);
-  let ci = load<f64>(meanIvar);
+  let c = v128.load(bins);
+  store<f64>(meanY, f64x2.extract_lane(c, 0));
+  store<f64>(meanIvar, f64x2.extract_lane(c, 1));
   for (let n = 1; n <= nBins; n++) {
+    c = f64x2.add(c, v128.load(bins + (<usize>n << 4)));
     const off = <usize>n << 3;
-    cy += load<f64>(meanY + off);
-    ci += load<f64>(meanIvar + off);
-    store<f64>(meanY + off, cy);
-    store<f64>(meanIvar + off, ci);
+    store<f64>(meanY + off, f64x2.extract_lane(c, 0));
+    store<f64>(meanIvar + off, f64x2.extract_lane(c, 1));
   }
 }
 
@@ -265,37 +348,61 @@ function scanScalar(from: i32, nMax: i32, dur: i32): void {
   for (let n = from; n <= nMax; n++) consider(n, dur);
 }
 
+// Division-free bound used by scanSimd. With S = Σy·ivar, W = Σivar, Y = in-transit Σy·ivar and
+// I = in-transit Σivar: depth = (S·I − Y·W) / ((W − I)·I), so with num = S·I − Y·W
+//   log likelihood = ½·num² / ((W − I)²·I),   depth SNR = num / sqrt(I·(W − I)·(I + (W − I))).
+// Comparing num² (inflated by its rounding bound) with the best objective times the denominator
+// rejects, without a division, every start bin that cannot beat the best; the rest are redone
+// exactly by `consider`, so results and tie-breaks are bls.c's.
+const NUM_ERROR: f64 = 16.0 * f64.EPSILON;
+const BOUND_SLACK: f64 = 1.0 - 1e-12;
+
+/** The best objective in the form the bound compares with: ½-free likelihood, or SNR squared. */
+@inline function boundThreshold(): f64 {
+  if (bestObjective < 0) return -Infinity;
+  return useLikelihood ? BOUND_SLACK * bestObjective : BOUND_SLACK * bestObjective * bestObjective;
+}
+
 /**
- * Two start bins at a time; a pair that might beat the best is redone by `consider` in order, so
- * the result (and the first-maximum tie-break) is exactly the scalar one.
+ * Two start bins at a time; a pair that might beat the best (by the bound above) is redone by
+ * `consider` in order, so the result (and the first-maximum tie-break) is exactly the scalar one.
  */
 function scanSimd(nMax: i32, dur: i32): void {
   const eps2 = f64x2.splat(f64.EPSILON);
   const sumY2 = f64x2.splat(sumY);
   const sumIvar2 = f64x2.splat(sumIvar);
   const half2 = f64x2.splat(0.5);
-  const one2 = f64x2.splat(1.0);
+  const error2 = f64x2.splat(NUM_ERROR);
+  const zero2 = f64x2.splat(0);
   const shift = <usize>dur << 3;
+  let threshold2 = f64x2.splat(boundThreshold());
   let n = 0;
   for (; n < nMax; n += 2) {
     const lo = <usize>n << 3;
     const yIn = f64x2.sub(v128.load(meanY + lo + shift), v128.load(meanY + lo));
     const ivarIn = f64x2.sub(v128.load(meanIvar + lo + shift), v128.load(meanIvar + lo));
     const ivarOut = f64x2.sub(sumIvar2, ivarIn);
-    const yInMean = f64x2.div(yIn, ivarIn);
-    const yOutMean = f64x2.div(f64x2.sub(sumY2, yIn), ivarOut);
-    const depth = f64x2.sub(yOutMean, yInMean);
-    let objective: v128;
+    const a = f64x2.mul(sumY2, ivarIn);
+    const b = f64x2.mul(yIn, sumIvar2);
+    const num = f64x2.sub(a, b);
+    const err = f64x2.mul(error2, f64x2.add(f64x2.abs(a), f64x2.abs(b)));
+    const numUp = f64x2.add(f64x2.abs(num), err);
+    let lhs: v128;
+    let den: v128;
     if (useLikelihood) {
-      objective = f64x2.mul(f64x2.mul(f64x2.mul(half2, ivarIn), depth), depth);
+      lhs = f64x2.mul(f64x2.mul(half2, numUp), numUp);
+      den = f64x2.mul(f64x2.mul(ivarOut, ivarOut), ivarIn);
     } else {
-      objective = f64x2.div(depth, f64x2.sqrt(f64x2.add(f64x2.div(one2, ivarIn), f64x2.div(one2, ivarOut))));
+      lhs = f64x2.mul(numUp, numUp);
+      den = f64x2.mul(f64x2.mul(ivarIn, ivarOut), f64x2.add(ivarIn, ivarOut));
     }
     const valid = v128.and(f64x2.ge(ivarIn, eps2), f64x2.ge(ivarOut, eps2));
-    const better = v128.and(f64x2.ge(yOutMean, yInMean), f64x2.gt(objective, f64x2.splat(bestObjective)));
-    if (v128.any_true(v128.and(valid, better))) {
+    const dip = f64x2.ge(f64x2.add(num, err), zero2);
+    const better = f64x2.gt(lhs, f64x2.mul(threshold2, den));
+    if (v128.any_true(v128.and(v128.and(valid, dip), better))) {
       consider(n, dur);
       consider(n + 1, dur);
+      threshold2 = f64x2.splat(boundThreshold());
     }
   }
   if (n == nMax) consider(n, dur);

@@ -1,5 +1,5 @@
 // One block per search, laid out after the static data: the input, output and per-point work
-// arrays ("slots", f64 each) sized by `layoutSearch`, then the per-bin work arrays that `run`
+// arrays ("slots", one f64 per element; the two duration-range slots hold i32) sized by `layoutSearch`, then the per-bin work arrays that `run`
 // sizes once it knows the bin count. Nothing is freed: the next `layoutSearch` starts over.
 
 export const SLOT_TIME: i32 = 0;
@@ -15,8 +15,10 @@ export const SLOT_TRANSIT_TIME: i32 = 9;
 export const SLOT_DEPTH_SNR: i32 = 10;
 export const SLOT_LOG_LIKELIHOOD: i32 = 11;
 export const SLOT_X: i32 = 12; // t - t_min, per point
-export const SLOT_WY: i32 = 13; // y · ivar, per point
-const SLOT_COUNT: i32 = 14;
+export const SLOT_PAIR: i32 = 13; // (y · ivar, ivar) interleaved, two f64 per point
+export const SLOT_DURATION_FIRST: i32 = 14; // i32 per period: first duration index of its range
+export const SLOT_DURATION_COUNT: i32 = 15; // i32 per period: number of durations in its range
+const SLOT_COUNT: i32 = 16;
 const MAX_WORK: i32 = 4;
 
 const PAGE: u64 = 65536;
@@ -51,9 +53,9 @@ export function layoutSearch(points: i32, periods: i32, durations: i32): i32 {
   if (points < 1 || periods < 1 || durations < 1) return 5;
   let at = align16(<u64>__heap_base);
   for (let s = 0; s < SLOT_COUNT; s++) {
-    const count = s == SLOT_PERIOD || (s >= SLOT_POWER && s <= SLOT_LOG_LIKELIHOOD)
+    const count = s == SLOT_PERIOD || (s >= SLOT_POWER && s <= SLOT_LOG_LIKELIHOOD) || s >= SLOT_DURATION_FIRST
       ? periods
-      : s == SLOT_DURATION ? durations : points;
+      : s == SLOT_DURATION ? durations : s == SLOT_PAIR ? points << 1 : points;
     store<usize>(slots + (<usize>s << 3), <usize>at);
     at = align16(at + (<u64>count << 3));
   }
