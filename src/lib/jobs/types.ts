@@ -1,5 +1,8 @@
 import type { SampleFormat, StarParams } from '../samples/index.ts';
+import type { CatalogValues } from '../search/analyze.ts';
 import type { SearchSettings } from '../search/settings.ts';
+
+export type { CatalogValues };
 import type { TargetResult } from '../search/result.ts';
 import type { TargetId } from '../target.ts';
 
@@ -50,13 +53,6 @@ export interface TargetRecord {
   status: TargetState;
   result?: TargetResult;
   finishedAt?: number;
-}
-
-export interface CatalogValues {
-  period?: number;
-  depthPpm?: number;
-  durationHours?: number;
-  epochBjd?: number;
 }
 
 export interface JobProgress {
