@@ -200,3 +200,47 @@ describe('CORS', () => {
     expect(answer.data).toHaveLength(1);
   });
 });
+
+describe('switches', () => {
+  it('shares one link among concurrent bodies at the set bandwidth', async () => {
+    const slow = await startMockMast({ port: 0, lightcurveDir: LIGHTCURVES, faults: { bandwidth: 2_000_000 } });
+    try {
+      const size = statSync(path.join(LIGHTCURVES, KEPLER_Q3)).size; // 466,560 bytes
+      const t0 = performance.now();
+      const bodies = await Promise.all([0, 1].map(() => fetch(`${slow.url}/api/v0.1/Download/file?uri=${KEPLER_Q3_URI}`).then((r) => r.arrayBuffer())));
+      const seconds = (performance.now() - t0) / 1000;
+      expect(bodies.map((b) => b.byteLength)).toEqual([size, size]);
+      // Two files over one 2 MB/s link: at least 2 × 466,560 / 2e6 = 0.47 s, not the 0.23 s of two links.
+      expect(seconds).toBeGreaterThan(0.45);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('answers the resolver and the cone search, nearest first with the distance in arcsec', async () => {
+    const lookup = await query({ service: 'Mast.Name.Lookup', params: { input: 'Kepler-90', format: 'json' } });
+    expect(lookup.resolvedCoordinate[0]).toMatchObject({ canonicalName: 'Kepler-90', ra: 284.433491, decl: 49.30516 });
+    expect((await query({ service: 'Mast.Name.Lookup', params: { input: 'Nowhere-1' } })).resolvedCoordinate).toEqual([]);
+    const cone = await query({ service: 'Mast.Caom.Filtered.Position', params: { columns: '*', filters: [], position: '284.4335, 49.30516, 0.001' } });
+    expect(cone.data.map((r: { target_name: string }) => r.target_name)).toEqual(['kplr011442793', 'kplr011442793']);
+    // 0.000009° of RA at Dec 49.3° is 0.0211″.
+    expect(cone.data[0].distance).toBeCloseTo(0.0211, 3);
+  });
+
+  it('serves the archive and cloud layouts and redirects Download to a second host', async () => {
+    const archive = await fetch(`${mock.url}/missions/kepler/lightcurves/0114/011442793/${KEPLER_Q3}`);
+    const cloud = await fetch(`${mock.url}/kepler/public/lightcurves/0114/011442793/${KEPLER_Q3}`);
+    expect([archive.status, cloud.status]).toEqual([200, 200]);
+    expect(Buffer.from(await cloud.arrayBuffer()).equals(readFileSync(path.join(LIGHTCURVES, KEPLER_Q3)))).toBe(true);
+    await archive.arrayBuffer();
+    expect((await fetch(`${mock.url}/missions/kepler/lightcurves/0114/011442793/nothing_llc.fits`)).status).toBe(404);
+    mock.faults = { redirectTo: 'http://s3.example' };
+    try {
+      const res = await fetch(`${mock.url}/api/v0.1/Download/file?uri=${KEPLER_Q3_URI}`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe(`http://s3.example/kepler/public/lightcurves/0114/011442793/${KEPLER_Q3}`);
+    } finally {
+      mock.faults = {};
+    }
+  });
+});
