@@ -34,7 +34,13 @@ const W_E: i32 = 18; // f64 × (points + maxWidth): (d - 1) q
 const W_CUMSUM: i32 = 19; // f64 × (points + maxWidth + 1)
 const W_S: i32 = 20; // f64 × (rows · maxWidth): 1 - signal
 const W_S2: i32 = 21; // f64 × (rows · maxWidth): (1 - signal)²
-const SLOT_COUNT: i32 = 22;
+const W_E32: i32 = 22; // f32 × (points + maxWidth + 8): e, zero-padded
+const W_Q32: i32 = 23; // f32 × (points + maxWidth + 8): q, zero-padded
+const W_ABS_E: i32 = 24; // f64 × (points + maxWidth + 1): prefix sums of |e|
+const W_SUM_Q: i32 = 25; // f64 × (points + maxWidth + 1): prefix sums of q
+const W_S32: i32 = 26; // f32 × (rows · (maxWidth + 8)): s, zero-padded
+const W_S2_32: i32 = 27; // f32 × (rows · (maxWidth + 8)): s², zero-padded
+const SLOT_COUNT: i32 = 28;
 
 const PAGE: u64 = 65536;
 const MAX_BYTES: u64 = 65536 * PAGE;
@@ -70,7 +76,9 @@ function slotBytes(s: i32): u64 {
   if (s == TLS_ROW_WIDTH) return <u64>nRows << 2;
   if (s == TLS_ROW_OVERSHOOT) return <u64>nRows << 3;
   if (s == TLS_SIGNAL || s == W_S || s == W_S2) return (<u64>nRows * <u64>maxWidth) << 3;
-  if (s == W_CUMSUM) return (patched + 1) << 3;
+  if (s == W_CUMSUM || s == W_ABS_E || s == W_SUM_Q) return (patched + 1) << 3;
+  if (s == W_E32 || s == W_Q32) return (patched + 8) << 2;
+  if (s == W_S32 || s == W_S2_32) return (<u64>nRows * <u64>(maxWidth + 8)) << 2;
   return patched << 3;
 }
 
@@ -211,6 +219,19 @@ function sortByPhase(n: i32): void {
   return sa + k * sc;
 }
 
+/** Σ_j a[j] b[j] in f32x4 over ⌈w/8⌉·8 terms (b is zero past w). */
+@inline function dot32(a: usize, b: usize, w: i32): f64 {
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  for (let j = 0; j < w; j += 8) {
+    const o = <usize>j << 2;
+    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+  }
+  acc0 = f32x4.add(acc0, acc1);
+  return <f64>(f32x4.extract_lane(acc0, 0) + f32x4.extract_lane(acc0, 1)) + <f64>(f32x4.extract_lane(acc0, 2) + f32x4.extract_lane(acc0, 3));
+}
+
 let bestChi2: f64 = 0;
 let bestRow: i32 = 0;
 let bestDepth: f64 = 0;
@@ -234,9 +255,17 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   const e = slot(W_E);
   const cumsum = slot(W_CUMSUM);
   const patched = n + maxWidth;
+  const e32 = slot(W_E32);
+  const q32 = slot(W_Q32);
+  const absE = slot(W_ABS_E);
+  const sumQ = slot(W_SUM_Q);
   let c: f64 = 0;
   let c0: f64 = 0;
+  let ca: f64 = 0;
+  let cq: f64 = 0;
   store<f64>(cumsum, 0);
+  store<f64>(absE, 0);
+  store<f64>(sumQ, 0);
   for (let k = 0; k < patched; k++) {
     const src = load<i32>(order + (<usize>(k < n ? k : k - n) << 2));
     const dk = load<f64>(flux + (<usize>src << 3));
@@ -244,12 +273,25 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     const qk = 1 / (sk * sk);
     store<f64>(d + (<usize>k << 3), dk);
     store<f64>(q + (<usize>k << 3), qk);
-    store<f64>(e + (<usize>k << 3), (dk - 1) * qk);
+    const ek = (dk - 1) * qk;
+    store<f64>(e + (<usize>k << 3), ek);
+    store<f32>(e32 + (<usize>k << 2), <f32>ek);
+    store<f32>(q32 + (<usize>k << 2), <f32>qk);
+    ca += Math.abs(ek);
+    cq += qk;
+    store<f64>(absE + (<usize>(k + 1) << 3), ca);
+    store<f64>(sumQ + (<usize>(k + 1) << 3), cq);
     c += dk;
     store<f64>(cumsum + (<usize>(k + 1) << 3), c);
     if (k < n) c0 += (1 - dk) * (1 - dk) * qk;
   }
+  for (let k = patched; k < patched + 8; k++) {
+    store<f32>(e32 + (<usize>k << 2), 0);
+    store<f32>(q32 + (<usize>k << 2), 0);
+  }
   const q0 = load<f64>(q);
+  // absolute allowance for rounding in the f64 parts of the screening
+  const slack = 1e-12 * Math.abs(c0) + 1e-300;
   const wMin = load<i32>(slot(TLS_WIDTH_MIN) + (<usize>p << 2));
   const wMax = load<i32>(slot(TLS_WIDTH_MAX) + (<usize>p << 2));
   let best: f64 = Infinity;
@@ -261,6 +303,12 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     const overshoot = load<f64>(slot(TLS_ROW_OVERSHOOT) + (<usize>r << 3));
     const s = slot(W_S) + ((<usize>r * <usize>maxWidth) << 3);
     const s2 = slot(W_S2) + ((<usize>r * <usize>maxWidth) << 3);
+    const s32 = slot(W_S32) + ((<usize>r * <usize>(maxWidth + 8)) << 2);
+    const s2x32 = slot(W_S2_32) + ((<usize>r * <usize>(maxWidth + 8)) << 2);
+    let sMax: f64 = 0;
+    for (let j = 0; j < w; j++) sMax = max(sMax, Math.abs(load<f64>(s + (<usize>j << 3))));
+    // bound on the f32 dot products' error relative to Σ|a||b| (inputs rounded, w/8 + 4 deep sums)
+    const k32: f64 = (<f64>w / 4 + 8) * 1.1920928955078125e-7;
     let xth: i32 = 1;
     if (inverseMargin > 0) {
       xth = <i32>(<f64>w / inverseMargin);
@@ -281,13 +329,28 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
       const mean = 1 - (load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3))) / fw;
       if (!(mean > depthMin)) continue;
       const target = mean * overshoot;
-      const scale = 0.5 / target;
-      const rev = 1 / scale;
-      // 2 r A + r² B = r (2 A + r B)
+      // screen with r ≈ 2 · target (the package's 1 / (0.5 / target) differs by an ulp; `slack` covers it)
+      const rev = 2 * target;
+      const absRev = Math.abs(rev);
+      // 2 r A + r² B = r (2 A + r B): screened in f32, computed in f64 where it could beat rowBest
+      const errA = k32 * sMax * (load<f64>(absE + (<usize>(i + w) << 3)) - load<f64>(absE + (<usize>i << 3)));
+      let approx: f64;
+      let err: f64;
+      if (constantDy) {
+        approx = c0 + rev * (2 * dot32(e32 + (<usize>i << 2), s32, w) + rev * bConst);
+        err = 2 * absRev * errA + slack;
+      } else {
+        const b32 = dot32(q32 + (<usize>i << 2), s2x32, w);
+        const errB = k32 * sMax * sMax * (load<f64>(sumQ + (<usize>(i + w) << 3)) - load<f64>(sumQ + (<usize>i << 3)));
+        approx = c0 + rev * (2 * dot32(e32 + (<usize>i << 2), s32, w) + rev * b32);
+        err = absRev * (2 * errA + absRev * errB) + slack;
+      }
+      if (!(approx - err < rowBest)) continue;
+      const exactRev = 1 / (0.5 / target);
       const fit = constantDy
-        ? 2 * dot(e + (<usize>i << 3), s, w) + rev * bConst
-        : dot2(e + (<usize>i << 3), s, q + (<usize>i << 3), s2, rev * 0.5, w) * 2;
-      const stat = c0 + rev * fit;
+        ? 2 * dot(e + (<usize>i << 3), s, w) + exactRev * bConst
+        : dot2(e + (<usize>i << 3), s, q + (<usize>i << 3), s2, exactRev * 0.5, w) * 2;
+      const stat = c0 + exactRev * fit;
       if (stat < rowBest) {
         rowBest = stat;
         rowDepth = 1 - target;
@@ -322,6 +385,16 @@ export function tlsRun(first: i32, count: i32, depthMin: f64, inverseMargin: f64
     const v = 1 - load<f64>(sig + (k << 3));
     store<f64>(s + (k << 3), v);
     store<f64>(s2 + (k << 3), v * v);
+  }
+  const s32 = slot(W_S32);
+  const s2x32 = slot(W_S2_32);
+  const stride = maxWidth + 8;
+  for (let r = 0; r < nRows; r++) {
+    for (let j = 0; j < stride; j++) {
+      const v = j < maxWidth ? load<f64>(s + ((<usize>(r * maxWidth + j)) << 3)) : 0;
+      store<f32>(s32 + (<usize>(r * stride + j) << 2), <f32>v);
+      store<f32>(s2x32 + (<usize>(r * stride + j) << 2), <f32>(v * v));
+    }
   }
   const dy = slot(TLS_DY);
   const dy0 = load<f64>(dy);

@@ -6,7 +6,6 @@
  */
 import { AppError } from '../errors.ts';
 import type { TlsEngine, TlsKernelInput, TlsKernelOutput } from '../search/tls/types.ts';
-import { kernelVersion } from './bls-kernel.ts';
 
 /** Slot numbers of assembly/tls.ts. */
 const SLOT = {
@@ -108,8 +107,14 @@ class TlsKernelEngine implements TlsEngine {
   }
 }
 
+/** First 16 hex digits of the SHA-256 of the WASM bytes, as for the BLS kernel: the version stored with results. */
+async function wasmHash(bytes: BufferSource): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Compiles the TLS kernel (build/kernels/tls-{debug,release}.wasm) into an engine. */
 export async function createTlsEngine(bytes: Uint8Array<ArrayBuffer>): Promise<TlsEngine> {
   const module = await WebAssembly.compile(bytes);
-  return new TlsKernelEngine(module, await kernelVersion(bytes));
+  return new TlsKernelEngine(module, await wasmHash(bytes));
 }
