@@ -169,15 +169,15 @@ export function run(oversample: i32, objective: i32, flags: i32): i32 {
     const first = ranges ? rangeFirst(p) : 0;
     const count = ranges ? rangeCount(p) : nDurations;
     const bin = periodBins ? durationAt(first) / <f64>oversample : globalBin;
-    searchPeriod(p, period, bin, oversample, first, count, nPoints, simd);
+    searchPeriod(p, period, bin, oversample, first, count, nPoints, simd, periodBins);
   }
   return STATUS_OK;
 }
 
 /** One period: bin, wrap, accumulate, scan every duration of its range, write the best model. */
-function searchPeriod(p: i32, period: f64, binDuration: f64, oversample: i32, first: i32, count: i32, nPoints: i32, simd: bool): void {
+function searchPeriod(p: i32, period: f64, binDuration: f64, oversample: i32, first: i32, count: i32, nPoints: i32, simd: bool, periodBins: bool): void {
   const nBins = <i32>Math.ceil(period / binDuration) + oversample;
-  if (simd) binPhasesSimd(nPoints, period, binDuration, nBins);
+  if (simd) binPhasesSimd(nPoints, period, binDuration, nBins, !periodBins);
   else binPhases(nPoints, period, binDuration, nBins);
   wrapAndAccumulate(nBins, oversample);
 
@@ -252,10 +252,11 @@ const INTEGER_MAGIC: f64 = 4503599627370496.0;
  * wrapped / bin are taken as products with reciprocals unless that could change a floor (the
  * position in bins within `quotientMargin` of an integer, or so close to P that x·(1/P) may have
  * floored one cycle low); then the exact quotients decide, so floor and truncation see bls.c's
- * values. Each bin is one f64x2 read-modify-write of (Σ y·ivar, Σ ivar): per lane the same
+ * values. With `exact` false (per-period bins: not astropy's numbers anyway) the check is skipped, a
+ * fifth faster: a point within rounding of a bin edge may land in the neighbouring bin. Each bin is one f64x2 read-modify-write of (Σ y·ivar, Σ ivar): per lane the same
  * additions in the same order.
  */
-function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32): void {
+function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32, exact: bool): void {
   clearBins(nBins);
   const x = slotOffset(SLOT_X);
   const period2 = f64x2.splat(period);
@@ -265,6 +266,7 @@ function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32):
   const margin2 = f64x2.splat(quotientMargin);
   const upper2 = f64x2.splat(1.0 - quotientMargin);
   const magic2 = f64x2.splat(INTEGER_MAGIC);
+  const zero2 = f64x2.splat(0);
   // x·(1/P) within 2 ulp of x/P: when its floor is wrong the wrapped time is within P·margin of P.
   const last2 = f64x2.splat((period / binDuration) * (1.0 - quotientMargin));
   const base = bins + 16; // bin index + 1
@@ -275,12 +277,17 @@ function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32):
     const whole = f64x2.floor(f64x2.mul(xi, inversePeriod2));
     const position = f64x2.mul(f64x2.sub(xi, f64x2.mul(period2, whole)), inverseBin2);
     let bin = f64x2.floor(position);
-    // A wrong floor of x·(1/P) would put the position near 0 (caught below) or beyond the last bin.
-    const frac = f64x2.sub(position, bin);
-    const risky = v128.or(v128.or(f64x2.le(frac, margin2), f64x2.ge(frac, upper2)), f64x2.ge(position, last2));
-    if (v128.any_true(risky)) {
-      const wrapped = f64x2.sub(xi, f64x2.mul(period2, f64x2.floor(f64x2.div(xi, period2))));
-      bin = f64x2.trunc(f64x2.div(wrapped, bin2));
+    if (exact) {
+      // A wrong floor of x·(1/P) would put the position near 0 (caught below) or beyond the last bin.
+      const frac = f64x2.sub(position, bin);
+      const risky = v128.or(v128.or(f64x2.le(frac, margin2), f64x2.ge(frac, upper2)), f64x2.ge(position, last2));
+      if (v128.any_true(risky)) {
+        const wrapped = f64x2.sub(xi, f64x2.mul(period2, f64x2.floor(f64x2.div(xi, period2))));
+        bin = f64x2.trunc(f64x2.div(wrapped, bin2));
+      }
+    } else {
+      // Off by one bin at a boundary at worst; never below bin 0 (a wrapped time of −0.0…).
+      bin = f64x2.pmax(bin, zero2);
     }
     const inds = f64x2.add(bin, magic2);
     const b0 = base + (<usize>i32x4.extract_lane(inds, 0) << 4);

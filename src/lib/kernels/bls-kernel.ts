@@ -5,6 +5,7 @@
  * an instance that trapped is discarded and the next search gets a fresh one.
  */
 import { AppError } from '../errors.ts';
+import { blsMemoryBytes, maxBinCount } from '../search/bls-plan.ts';
 import { addReferenceTime, emptyPeriodogram, prepareBls, type PreparedBls } from '../search/bls-prepare.ts';
 import type { BlsEngine, BlsInput, BlsOptions, BlsPeriodogram } from '../search/bls-types.ts';
 
@@ -22,10 +23,14 @@ const SLOT = {
   transitTime: 9,
   depthSnr: 10,
   logLikelihood: 11,
+  durationFirst: 14,
+  durationCount: 15,
 } as const;
 
-/** `blsRun` flag bit selecting the f64x2 loops (same results as the scalar loops). */
+/** `blsRun` flag bits (assembly/bls.ts): f64x2 loops (same results), per-period duration slices, per-period bins. */
 const FLAG_SIMD = 1;
+const FLAG_DURATION_RANGES = 2;
+const FLAG_PERIOD_BINS = 4;
 
 /** Why `blsRun`/`allocate` refused, by status code (assembly/bls.ts). */
 const STATUS_MESSAGES: Record<number, string> = {
@@ -35,6 +40,7 @@ const STATUS_MESSAGES: Record<number, string> = {
   4: 'objective flag must be 0 (snr) or 1 (likelihood)',
   5: 'the search needs at least one point, one period and one duration',
   6: 'periods and durations must be finite',
+  7: 'a duration range falls outside the durations, or the durations are not ascending',
   [-1]: 'the kernel could not grow its memory',
   [-2]: 'the phase-bin grid is too fine (max(period) / (min(duration) / oversample) bins exceeds 2^27)',
 };
@@ -85,7 +91,7 @@ class BlsKernelEngine implements BlsEngine {
     const kernel = this.instance ?? (new WebAssembly.Instance(this.module, {}).exports as unknown as KernelExports);
     this.instance = kernel;
     try {
-      return addReferenceTime(this.search(kernel, prepared), prepared.tRef);
+      return addReferenceTime(this.search(kernel, prepared, options.memoryBudget), prepared.tRef);
     } catch (err) {
       if (err instanceof AppError) throw err;
       this.instance = null;
@@ -97,9 +103,20 @@ class BlsKernelEngine implements BlsEngine {
     }
   }
 
-  private search(kernel: KernelExports, prepared: PreparedBls): BlsPeriodogram {
-    const { time, y, ivar, periods, durations } = prepared;
+  private search(kernel: KernelExports, prepared: PreparedBls, memoryBudget: number | undefined): BlsPeriodogram {
+    const { time, y, ivar, periods, durations, durationRanges: ranges } = prepared;
     const context = { points: time.length, periods: periods.length, durations: durations.length, oversample: prepared.oversample };
+    if (memoryBudget !== undefined) {
+      const bins = maxBinCount(periods, durations, prepared.oversample, ranges);
+      const bytes = blsMemoryBytes(time.length, periods.length, durations.length, bins);
+      if (bytes > memoryBudget) {
+        throw new AppError(
+          'grid-too-large',
+          `this search needs ${(bytes / 2 ** 20).toFixed(1)} MiB of kernel memory (${periods.length} periods, ${bins} phase bins) but the budget is ${(memoryBudget / 2 ** 20).toFixed(1)} MiB; search fewer periods, a shorter maximum period or longer minimum duration`,
+          { ...context, bytes, memoryBudget, bins },
+        );
+      }
+    }
     let status = kernel.allocate(time.length, periods.length, durations.length);
     if (status !== 0) throw statusError(status, context);
     // Views are made after each call: growing the memory detaches the old buffer.
@@ -109,7 +126,13 @@ class BlsKernelEngine implements BlsEngine {
     view(SLOT.ivar, ivar.length).set(ivar);
     view(SLOT.period, periods.length).set(periods);
     view(SLOT.duration, durations.length).set(durations);
-    status = kernel.blsRun(prepared.oversample, prepared.objective === 'likelihood' ? 1 : 0, this.flags);
+    let flags = this.flags;
+    if (ranges) {
+      new Int32Array(kernel.memory.buffer, kernel.slotOffset(SLOT.durationFirst), periods.length).set(ranges.first);
+      new Int32Array(kernel.memory.buffer, kernel.slotOffset(SLOT.durationCount), periods.length).set(ranges.count);
+      flags |= FLAG_DURATION_RANGES | (ranges.periodBins ? FLAG_PERIOD_BINS : 0);
+    }
+    status = kernel.blsRun(prepared.oversample, prepared.objective === 'likelihood' ? 1 : 0, flags);
     if (status !== 0) throw statusError(status, context);
     const out = emptyPeriodogram(prepared);
     const n = periods.length;

@@ -4,7 +4,7 @@
  * ivar = 1/dy² (or 1 without uncertainties).
  */
 import { AppError } from '../errors.ts';
-import type { BlsInput, BlsObjective, BlsOptions, BlsPeriodogram } from './bls-types.ts';
+import type { BlsInput, BlsObjective, BlsOptions, BlsPeriodogram, DurationSlices } from './bls-types.ts';
 
 /** Ready-to-search arrays; `transitTime` results are relative to `tRef` until `addReferenceTime`. */
 export interface PreparedBls {
@@ -19,6 +19,7 @@ export interface PreparedBls {
   durations: Float64Array;
   objective: BlsObjective;
   oversample: number;
+  durationRanges: DurationSlices | null;
 }
 
 function invalid(message: string, details: Record<string, unknown> = {}): AppError {
@@ -63,14 +64,38 @@ export function validateBls(input: BlsInput, options: BlsOptions): void {
   if (!(durations instanceof Float64Array) || durations.length === 0) throw invalid('durations must be a non-empty Float64Array', { argument: 'durations' });
   checkFinite('periods', periods, true);
   checkFinite('durations', durations, true);
-  const minPeriod = extremes(periods).min;
-  const maxDuration = extremes(durations).max;
-  // astropy core.py: "The maximum transit duration must be shorter than the minimum period".
-  if (!(minPeriod > maxDuration)) {
-    throw invalid(`the smallest of periods (${minPeriod} d) must exceed the maximum duration (${maxDuration} d)`, { argument: 'periods' });
+  if (options.durationRanges) validateRanges(periods, durations, options.durationRanges);
+  else {
+    const minPeriod = extremes(periods).min;
+    const maxDuration = extremes(durations).max;
+    // astropy core.py: "The maximum transit duration must be shorter than the minimum period".
+    if (!(minPeriod > maxDuration)) {
+      throw invalid(`the smallest of periods (${minPeriod} d) must exceed the maximum duration (${maxDuration} d)`, { argument: 'periods' });
+    }
   }
   if (!Number.isInteger(oversample) || oversample < 1) throw invalid(`oversample must be an integer ≥ 1, not ${oversample}`, { argument: 'oversample' });
   if (objective !== 'likelihood' && objective !== 'snr') throw invalid(`objective must be "likelihood" or "snr", not "${String(objective)}"`, { argument: 'objective' });
+}
+
+/** Per-period duration slices: ascending durations, slices inside the list, each period longer than its durations. */
+function validateRanges(periods: Float64Array, durations: Float64Array, ranges: DurationSlices): void {
+  const { first, count } = ranges;
+  if (!(first instanceof Int32Array && count instanceof Int32Array) || first.length !== periods.length || count.length !== periods.length) {
+    throw invalid(`durationRanges.first and .count must be Int32Arrays with one entry per period (${periods.length})`, { argument: 'durationRanges' });
+  }
+  for (let k = 1; k < durations.length; k++) {
+    if (!(durations[k] > durations[k - 1])) throw invalid('durations must be strictly ascending when durationRanges are given', { argument: 'durations', index: k });
+  }
+  for (let i = 0; i < periods.length; i++) {
+    const a = first[i];
+    const n = count[i];
+    if (a < 0 || n < 1 || a + n > durations.length) {
+      throw invalid(`durationRanges for period ${i} (first ${a}, count ${n}) fall outside the ${durations.length} durations`, { argument: 'durationRanges', index: i });
+    }
+    if (!(durations[a + n - 1] < periods[i])) {
+      throw invalid(`period ${i} (${periods[i]} d) must exceed its longest duration (${durations[a + n - 1]} d)`, { argument: 'durationRanges', index: i });
+    }
+  }
 }
 
 /** numpy's median: the middle value, or the mean of the two middle values. */
@@ -104,6 +129,7 @@ export function prepareBls(input: BlsInput, options: BlsOptions): PreparedBls {
     durations: options.durations,
     objective: options.objective,
     oversample: options.oversample,
+    durationRanges: options.durationRanges ?? null,
   };
 }
 

@@ -39,11 +39,14 @@ function searchSlow(input: BlsInput, options: BlsOptions): BlsPeriodogram {
   }
   let minDuration = Infinity;
   for (const d of durations) minDuration = Math.min(minDuration, d);
-  const bin = minDuration / oversample;
   const ind = new Int32Array(n);
+  const ranges = prepared.durationRanges;
 
   for (let p = 0; p < periods.length; p++) {
     const period = periods[p];
+    const first = ranges ? ranges.first[p] : 0;
+    const count = ranges ? ranges.count[p] : durations.length;
+    const bin = (ranges?.periodBins ? durations[first] : minDuration) / oversample;
     const m = Math.ceil(period / bin);
     const nBins = m + oversample;
     for (let i = 0; i < n; i++) {
@@ -51,7 +54,7 @@ function searchSlow(input: BlsInput, options: BlsOptions): BlsPeriodogram {
       ind[i] = Math.trunc((x - period * Math.floor(x / period)) / bin) + 1;
     }
     let best = -Infinity;
-    for (const d of durations) {
+    for (const d of durations.subarray(first, first + count)) {
       const dur = Math.round(d / bin);
       for (let start = 0; start <= nBins - dur; start++) {
         let yIn = 0;

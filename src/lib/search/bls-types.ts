@@ -21,6 +21,26 @@ export interface BlsOptions {
   objective: BlsObjective;
   /** Phase bins per minimum duration (astropy's `oversample`, default 10). */
   oversample: number;
+  /**
+   * Search only a slice of `durations` at each period (the Keplerian grid of grid-optimal.ts); absent,
+   * every duration at every period, as astropy.
+   */
+  durationRanges?: DurationSlices;
+  /** Refuse, with AppError 'grid-too-large', a search whose kernel memory would exceed this (bytes). */
+  memoryBudget?: number;
+}
+
+/** Per-period slices of an ascending `durations` list. */
+export interface DurationSlices {
+  /** Per period: first index into `durations`. */
+  first: Int32Array;
+  /** Per period: number of durations, ≥ 1. */
+  count: Int32Array;
+  /**
+   * Bin width per period = its shortest duration / oversample, instead of astropy's global
+   * min(durations) / oversample (far fewer bins at long periods; not astropy's numbers).
+   */
+  periodBins: boolean;
 }
 
 /**
