@@ -219,17 +219,25 @@ function sortByPhase(n: i32): void {
   return sa + k * sc;
 }
 
-/** Σ_j a[j] b[j] in f32x4 over ⌈w/8⌉·8 terms (b is zero past w). */
+/**
+ * Σ_j a[j] b[j] in f32x4 over ⌈w/8⌉·8 terms (b is zero past w), in blocks of 64 terms summed in f64,
+ * so that no f32 sum is more than 12 additions deep.
+ */
 @inline function dot32(a: usize, b: usize, w: i32): f64 {
-  let acc0 = f32x4.splat(0);
-  let acc1 = f32x4.splat(0);
-  for (let j = 0; j < w; j += 8) {
-    const o = <usize>j << 2;
-    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+  let total: f64 = 0;
+  for (let block = 0; block < w; block += 64) {
+    const end = min(block + 64, w);
+    let acc0 = f32x4.splat(0);
+    let acc1 = f32x4.splat(0);
+    for (let j = block; j < end; j += 8) {
+      const o = <usize>j << 2;
+      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+    }
+    acc0 = f32x4.add(acc0, acc1);
+    total += <f64>f32x4.extract_lane(acc0, 0) + <f64>f32x4.extract_lane(acc0, 1) + <f64>f32x4.extract_lane(acc0, 2) + <f64>f32x4.extract_lane(acc0, 3);
   }
-  acc0 = f32x4.add(acc0, acc1);
-  return <f64>(f32x4.extract_lane(acc0, 0) + f32x4.extract_lane(acc0, 1)) + <f64>(f32x4.extract_lane(acc0, 2) + f32x4.extract_lane(acc0, 3));
+  return total;
 }
 
 let bestChi2: f64 = 0;
@@ -307,8 +315,9 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     const s2x32 = slot(W_S2_32) + ((<usize>r * <usize>(maxWidth + 8)) << 2);
     let sMax: f64 = 0;
     for (let j = 0; j < w; j++) sMax = max(sMax, Math.abs(load<f64>(s + (<usize>j << 3))));
-    // bound on the f32 dot products' error relative to Σ|a||b| (inputs rounded, w/8 + 4 deep sums)
-    const k32: f64 = (<f64>w / 4 + 8) * 1.1920928955078125e-7;
+    // bound on the f32 dot products' error relative to Σ|a||b|: inputs and products rounded, sums at
+    // most 8 + 1 deep in f32, then f64; twice the standard γ for margin
+    const k32: f64 = 2 * (<f64>min(w, 64) / 8 + 4) * 5.960464477539063e-8;
     let xth: i32 = 1;
     if (inverseMargin > 0) {
       xth = <i32>(<f64>w / inverseMargin);
@@ -326,6 +335,12 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     const fw = <f64>w;
     const last = patched - w;
     for (let i = 0; i <= last; i += xth) {
+      // a window starting in the patched copy repeats the window N positions earlier; that one was
+      // tried already unless the stride skipped it (equal up to the cumulative sum's rounding)
+      if (i >= n && (xth == 1 || (i - n) % xth == 0)) {
+        if (xth == 1) break;
+        continue;
+      }
       const mean = 1 - (load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3))) / fw;
       if (!(mean > depthMin)) continue;
       const target = mean * overshoot;
@@ -345,7 +360,8 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
         approx = c0 + rev * (2 * dot32(e32 + (<usize>i << 2), s32, w) + rev * b32);
         err = absRev * (2 * errA + absRev * errB) + slack;
       }
-      if (!(approx - err < rowBest)) continue;
+      // a position that cannot beat this row's best or an earlier row's cannot change the result
+      if (!(approx - err < min(rowBest, best))) continue;
       const exactRev = 1 / (0.5 / target);
       const fit = constantDy
         ? 2 * dot(e + (<usize>i << 3), s, w) + exactRev * bConst
