@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/lib/errors.ts';
 import { createTlsEngine } from '../../src/lib/kernels/tls-kernel.ts';
 import { loadTlsKernelBytes } from '../../src/lib/kernels/tls-node.ts';
-import { prepareTls, runTls, searchPeriods, tlsFeatures, type TlsEngine, type TlsResult } from '../../src/lib/search/tls/index.ts';
+import { mergeKernelOutputs, prepareTls, runTls, searchPeriodRange, searchPeriods, tlsFeatures, type TlsEngine, type TlsResult } from '../../src/lib/search/tls/index.ts';
 import { referenceInput, referenceResult, referenceSpectrum, templateOf, type TlsCase } from './tls-reference.ts';
 
 const release = await createTlsEngine(await loadTlsKernelBytes('release'));
@@ -96,6 +96,20 @@ describe('TLS kernel', () => {
     const a = slice(release);
     expect(a[0].every((c) => c > 0 && Number.isFinite(c))).toBe(true);
     expect(slice(debug)).toEqual(a);
+  });
+
+  it('a grid split in ranges (as across workers) gives the same output as one search', () => {
+    const prepared = prepareTls(referenceInput('synthetic-k2'), { periodMin: 5, periodMax: 5.6 });
+    const n = prepared.kernel.periods.length;
+    expect(n).toBeGreaterThan(100);
+    const whole = searchPeriods(prepared, release);
+    const half = Math.floor(n / 2);
+    const merged = mergeKernelOutputs([
+      { first: 0, count: half, out: searchPeriodRange(prepared, release, 0, half) },
+      { first: half, count: n - half, out: searchPeriodRange(structuredClone(prepared), debug, half, n - half) },
+    ]);
+    expect(merged).toEqual(whole);
+    expect(() => mergeKernelOutputs([{ first: 0, count: half, out: whole }])).toThrow(/searched by no part/);
   });
 
   it('the constant-dy and varying-dy paths agree', () => {

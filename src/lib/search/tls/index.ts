@@ -3,5 +3,5 @@ export { BOX_TEMPLATE, DEFAULT_TEMPLATE, type TemplateShape } from './constants.
 export { TLS_FEATURE_COLUMNS, tlsFeatures, type TlsFeatureColumn } from './features.ts';
 export { durationGrid, periodGrid, t14 } from './grid.ts';
 export { prepareTls, TLS_DEFAULTS, type PreparedTls } from './prepare.ts';
-export { runTls, searchPeriods, tlsResult } from './run.ts';
+export { mergeKernelOutputs, runTls, searchPeriodRange, searchPeriods, tlsResult } from './run.ts';
 export type { TlsEngine, TlsKernelInput, TlsKernelOutput, TlsLightCurve, TlsOptions, TlsPlan, TlsResult } from './types.ts';

@@ -38,7 +38,9 @@ const SECONDS_PER_SORTED_POINT = 2e-9;
 
 export function resolveTlsOptions(o: TlsOptions): ResolvedTlsOptions {
   const template = o.template === undefined || o.template === 'default' ? DEFAULT_TEMPLATE : o.template === 'box' ? BOX_TEMPLATE : o.template;
-  const r = { ...TLS_DEFAULTS, ...stripUndefined(o), template } as ResolvedTlsOptions;
+  // callbacks stay out: a prepared search is plain data that can be posted to workers
+  const { onProgress: _progress, signal: _signal, ...rest } = o;
+  const r = { ...TLS_DEFAULTS, ...stripUndefined(rest), template } as ResolvedTlsOptions;
   const positive: (keyof ResolvedTlsOptions)[] = ['rStar', 'mStar', 'rStarMin', 'rStarMax', 'mStarMin', 'mStarMax', 'oversamplingFactor', 'nTransitsMin'];
   for (const key of positive) {
     const v = r[key] as number;

@@ -2,6 +2,7 @@
  * `runTls`: the whole TLS search of one light curve on a TLS engine, with the result fields of
  * `transitleastsquares` 1.0.31, and `tlsFeatures` for the CSV's `tls_*` columns.
  */
+import { AppError } from '../../errors.ts';
 import { fap } from './fap.ts';
 import { prepareTls, type PreparedTls } from './prepare.ts';
 import { mean, periodUncertainty, spectra, std } from './spectra.ts';
@@ -20,6 +21,30 @@ export function searchPeriods(prepared: PreparedTls, engine: TlsEngine, opts: Pi
     opts.onProgress?.(first + count, total);
   }
   return engine.finish();
+}
+
+/**
+ * Searches periods [first, first + count) only, for splitting one target's grid across workers (each
+ * with its own engine); the arrays are full-length with only that range filled. Join with
+ * `mergeKernelOutputs`, then `tlsResult`.
+ */
+export function searchPeriodRange(prepared: PreparedTls, engine: TlsEngine, first: number, count: number): TlsKernelOutput {
+  engine.begin(prepared.kernel);
+  engine.run(first, count);
+  return engine.finish();
+}
+
+export function mergeKernelOutputs(parts: { first: number; count: number; out: TlsKernelOutput }[]): TlsKernelOutput {
+  const n = parts[0].out.chi2.length;
+  const merged = { chi2: new Float64Array(n).fill(NaN), row: new Int32Array(n), depth: new Float64Array(n) };
+  for (const { first, count, out } of parts) {
+    merged.chi2.set(out.chi2.subarray(first, first + count), first);
+    merged.row.set(out.row.subarray(first, first + count), first);
+    merged.depth.set(out.depth.subarray(first, first + count), first);
+  }
+  const missing = merged.chi2.findIndex((c) => Number.isNaN(c));
+  if (missing >= 0) throw new AppError('kernel-error', `TLS period ${missing} of ${n} was searched by no part`);
+  return merged;
 }
 
 export function runTls(lc: TlsLightCurve, options: TlsOptions, engine: TlsEngine): TlsResult {
