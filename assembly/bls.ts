@@ -275,18 +275,23 @@ function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32, 
     const off = <usize>i << 3;
     const xi = v128.load(x + off);
     const whole = f64x2.floor(f64x2.mul(xi, inversePeriod2));
-    const position = f64x2.mul(f64x2.sub(xi, f64x2.mul(period2, whole)), inverseBin2);
+    let wrapped = f64x2.sub(xi, f64x2.mul(period2, whole));
+    if (!exact) {
+      // x·(1/P) floored one cycle low leaves wrapped ≥ P: take it back to the start of the phase.
+      wrapped = f64x2.sub(wrapped, v128.and(f64x2.ge(wrapped, period2), period2));
+    }
+    const position = f64x2.mul(wrapped, inverseBin2);
     let bin = f64x2.floor(position);
     if (exact) {
       // A wrong floor of x·(1/P) would put the position near 0 (caught below) or beyond the last bin.
       const frac = f64x2.sub(position, bin);
       const risky = v128.or(v128.or(f64x2.le(frac, margin2), f64x2.ge(frac, upper2)), f64x2.ge(position, last2));
       if (v128.any_true(risky)) {
-        const wrapped = f64x2.sub(xi, f64x2.mul(period2, f64x2.floor(f64x2.div(xi, period2))));
-        bin = f64x2.trunc(f64x2.div(wrapped, bin2));
+        const exactWrapped = f64x2.sub(xi, f64x2.mul(period2, f64x2.floor(f64x2.div(xi, period2))));
+        bin = f64x2.trunc(f64x2.div(exactWrapped, bin2));
       }
     } else {
-      // Off by one bin at a boundary at worst; never below bin 0 (a wrapped time of −0.0…).
+      // Floored one cycle high leaves wrapped at −0.0…: bin 0, the same phase.
       bin = f64x2.pmax(bin, zero2);
     }
     const inds = f64x2.add(bin, magic2);
