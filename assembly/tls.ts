@@ -35,12 +35,11 @@ const W_CUMSUM: i32 = 19; // f64 × (points + maxWidth + 1)
 const W_S: i32 = 20; // f64 × (rows · maxWidth): 1 - signal
 const W_S2: i32 = 21; // f64 × (rows · maxWidth): (1 - signal)²
 const W_E32: i32 = 22; // f32 × (points + maxWidth + 8): e, zero-padded
-const W_Q32: i32 = 23; // f32 × (points + maxWidth + 8): q, zero-padded
+const W_DEV_Q: i32 = 23; // f64 × (points + maxWidth + 1): prefix sums of |q - mean(q)|
 const W_ABS_E: i32 = 24; // f64 × (points + maxWidth + 1): prefix sums of |e|
 const W_SUM_Q: i32 = 25; // f64 × (points + maxWidth + 1): prefix sums of q
 const W_S32: i32 = 26; // f32 × (rows · (maxWidth + 8)): s, zero-padded
-const W_S2_32: i32 = 27; // f32 × (rows · (maxWidth + 8)): s², zero-padded
-const SLOT_COUNT: i32 = 28;
+const SLOT_COUNT: i32 = 27;
 
 const PAGE: u64 = 65536;
 const MAX_BYTES: u64 = 65536 * PAGE;
@@ -76,9 +75,9 @@ function slotBytes(s: i32): u64 {
   if (s == TLS_ROW_WIDTH) return <u64>nRows << 2;
   if (s == TLS_ROW_OVERSHOOT) return <u64>nRows << 3;
   if (s == TLS_SIGNAL || s == W_S || s == W_S2) return (<u64>nRows * <u64>maxWidth) << 3;
-  if (s == W_CUMSUM || s == W_ABS_E || s == W_SUM_Q) return (patched + 1) << 3;
-  if (s == W_E32 || s == W_Q32) return (patched + 8) << 2;
-  if (s == W_S32 || s == W_S2_32) return (<u64>nRows * <u64>(maxWidth + 8)) << 2;
+  if (s == W_CUMSUM || s == W_ABS_E || s == W_SUM_Q || s == W_DEV_Q) return (patched + 1) << 3;
+  if (s == W_E32) return (patched + 8) << 2;
+  if (s == W_S32) return (<u64>nRows * <u64>(maxWidth + 8)) << 2;
   return patched << 3;
 }
 
@@ -264,7 +263,6 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   const cumsum = slot(W_CUMSUM);
   const patched = n + maxWidth;
   const e32 = slot(W_E32);
-  const q32 = slot(W_Q32);
   const absE = slot(W_ABS_E);
   const sumQ = slot(W_SUM_Q);
   let c: f64 = 0;
@@ -284,7 +282,6 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     const ek = (dk - 1) * qk;
     store<f64>(e + (<usize>k << 3), ek);
     store<f32>(e32 + (<usize>k << 2), <f32>ek);
-    store<f32>(q32 + (<usize>k << 2), <f32>qk);
     ca += Math.abs(ek);
     cq += qk;
     store<f64>(absE + (<usize>(k + 1) << 3), ca);
@@ -295,8 +292,18 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   }
   for (let k = patched; k < patched + 8; k++) {
     store<f32>(e32 + (<usize>k << 2), 0);
-    store<f32>(q32 + (<usize>k << 2), 0);
   }
+  // for bounding B = Σ q s² by mean(q over the window) · Σ s²: prefix sums of |q - mean(q)|
+  const devQ = slot(W_DEV_Q);
+  const qMean = load<f64>(sumQ + (<usize>n << 3)) / <f64>n;
+  let cd: f64 = 0;
+  store<f64>(devQ, 0);
+  for (let k = 0; k < patched; k++) {
+    cd += Math.abs(load<f64>(q + (<usize>k << 3)) - qMean);
+    store<f64>(devQ + (<usize>(k + 1) << 3), cd);
+  }
+  // rounding of the prefix-sum differences
+  const slackB = 1e-11 * (cq + cd);
   const q0 = load<f64>(q);
   // absolute allowance for rounding in the f64 parts of the screening
   const slack = 1e-12 * Math.abs(c0) + 1e-300;
@@ -312,7 +319,6 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     const s = slot(W_S) + ((<usize>r * <usize>maxWidth) << 3);
     const s2 = slot(W_S2) + ((<usize>r * <usize>maxWidth) << 3);
     const s32 = slot(W_S32) + ((<usize>r * <usize>(maxWidth + 8)) << 2);
-    const s2x32 = slot(W_S2_32) + ((<usize>r * <usize>(maxWidth + 8)) << 2);
     let sMax: f64 = 0;
     for (let j = 0; j < w; j++) sMax = max(sMax, Math.abs(load<f64>(s + (<usize>j << 3))));
     // bound on the f32 dot products' error relative to Σ|a||b|: inputs and products rounded, sums at
@@ -324,15 +330,16 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
       if (xth < 1) xth = 1;
     }
     // B for constant dy: q0 Σ s²
-    let bConst: f64 = 0;
-    if (constantDy) {
-      for (let j = 0; j < w; j++) bConst += load<f64>(s2 + (<usize>j << 3));
-      bConst *= q0;
-    }
+    let s2Sum: f64 = 0;
+    for (let j = 0; j < w; j++) s2Sum += load<f64>(s2 + (<usize>j << 3));
+    const bConst = q0 * s2Sum;
     let rowBest: f64 = <f64>n; // the package's starting value for each duration
     let rowDepth: f64 = 0;
     let found = false;
     const fw = <f64>w;
+    const invFw = 1 / fw;
+    // window sums above this have 1 - sum / w ≤ depthMin beyond any rounding
+    const shallowSum = (1 - depthMin) * fw + Math.abs((1 - depthMin) * fw) * 1e-9 + 1e-300;
     const last = patched - w;
     for (let i = 0; i <= last; i += xth) {
       // a window starting in the patched copy repeats the window N positions earlier; that one was
@@ -341,7 +348,10 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
         if (xth == 1) break;
         continue;
       }
-      const mean = 1 - (load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3))) / fw;
+      const windowSum = load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3));
+      // clearly too shallow: skip without the division (the exact test below decides near the edge)
+      if (windowSum > shallowSum) continue;
+      const mean = 1 - windowSum / fw;
       if (!(mean > depthMin)) continue;
       const target = mean * overshoot;
       // screen with r ≈ 2 · target (the package's 1 / (0.5 / target) differs by an ulp; `slack` covers it)
@@ -355,9 +365,11 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
         approx = c0 + rev * (2 * dot32(e32 + (<usize>i << 2), s32, w) + rev * bConst);
         err = 2 * absRev * errA + slack;
       } else {
-        const b32 = dot32(q32 + (<usize>i << 2), s2x32, w);
-        const errB = k32 * sMax * sMax * (load<f64>(sumQ + (<usize>(i + w) << 3)) - load<f64>(sumQ + (<usize>i << 3)));
-        approx = c0 + rev * (2 * dot32(e32 + (<usize>i << 2), s32, w) + rev * b32);
+        // |B - mean(q) Σ s²| ≤ max(s)² Σ |q - mean(q)| ≤ max(s)² (Σ |q - qMean| + w |qMean - mean(q)|)
+        const qBar = (load<f64>(sumQ + (<usize>(i + w) << 3)) - load<f64>(sumQ + (<usize>i << 3))) * invFw;
+        const dev = load<f64>(devQ + (<usize>(i + w) << 3)) - load<f64>(devQ + (<usize>i << 3));
+        const errB = sMax * sMax * (dev + fw * Math.abs(qMean - qBar) + slackB) + 1e-12 * qBar * s2Sum;
+        approx = c0 + rev * (2 * dot32(e32 + (<usize>i << 2), s32, w) + rev * qBar * s2Sum);
         err = absRev * (2 * errA + absRev * errB) + slack;
       }
       // a position that cannot beat this row's best or an earlier row's cannot change the result
@@ -403,13 +415,11 @@ export function tlsRun(first: i32, count: i32, depthMin: f64, inverseMargin: f64
     store<f64>(s2 + (k << 3), v * v);
   }
   const s32 = slot(W_S32);
-  const s2x32 = slot(W_S2_32);
   const stride = maxWidth + 8;
   for (let r = 0; r < nRows; r++) {
     for (let j = 0; j < stride; j++) {
       const v = j < maxWidth ? load<f64>(s + ((<usize>(r * maxWidth + j)) << 3)) : 0;
       store<f32>(s32 + (<usize>(r * stride + j) << 2), <f32>v);
-      store<f32>(s2x32 + (<usize>(r * stride + j) << 2), <f32>(v * v));
     }
   }
   const dy = slot(TLS_DY);
