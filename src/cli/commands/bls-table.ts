@@ -1,7 +1,8 @@
 import Papa from 'papaparse';
 import { AppError } from '../../lib/errors.ts';
-import { bestPeak, type BlsEngine, type BlsObjective } from '../../lib/search/bls-types.ts';
-import { autoperiod } from '../../lib/search/grid.ts';
+import { planOptions, planSearch, type GridKind } from '../../lib/search/bls-plan.ts';
+import { computeStats, type BlsStats } from '../../lib/search/bls-stats.ts';
+import { bestPeak, type BlsEngine, type BlsObjective, type BlsPeriodogram } from '../../lib/search/bls-types.ts';
 
 export interface TimeSeriesTable {
   time: Float64Array;
@@ -37,38 +38,67 @@ export function readTimeSeriesCsv(text: string, fileName: string): TimeSeriesTab
 }
 
 export interface BlsCommandOptions {
+  grid?: GridKind;
   durations?: number[];
   objective?: BlsObjective;
   oversample?: number;
   frequencyFactor?: number;
   periodMin?: number;
   periodMax?: number;
+  minimumNTransit?: number;
+  periodOversampling?: number;
+  stellarRadius?: number;
+  stellarMass?: number;
+  durationStep?: number;
+  minimumDuration?: number;
+  maxPeriods?: number;
+  /** Bytes. */
+  memoryBudget?: number;
+  /** Add astropy's compute_stats at the peak. */
+  stats?: boolean;
 }
 
-/** astropy's `autopower` grid (frequency factor 1, minimum_n_transit 3); durations default to lightkurve's six. */
-export function runBlsOnTable(table: TimeSeriesTable, engine: BlsEngine, opts: BlsCommandOptions) {
-  const durations = opts.durations ?? [0.05, 0.1, 0.15, 0.2, 0.25, 0.33];
-  let tMin = Infinity;
-  let tMax = -Infinity;
-  for (const t of table.time) {
-    if (t < tMin) tMin = t;
-    if (t > tMax) tMax = t;
-  }
-  const periods = autoperiod({
-    baseline: tMax - tMin,
-    durations,
-    minimumPeriod: opts.periodMin,
-    maximumPeriod: opts.periodMax,
-    frequencyFactor: opts.frequencyFactor ?? 1,
-  });
-  const periodogram = engine.power(table, {
-    periods,
-    durations: Float64Array.from(durations),
-    objective: opts.objective ?? 'likelihood',
-    oversample: opts.oversample ?? 10,
-  });
-  const peak = bestPeak(periodogram);
+/** astropy's compute_stats, with astropy's key names. */
+function statsJson(s: BlsStats) {
   return {
+    depth: s.depth,
+    depth_odd: s.depthOdd,
+    depth_even: s.depthEven,
+    depth_half: s.depthHalf,
+    depth_phased: s.depthPhased,
+    harmonic_amplitude: s.harmonicAmplitude,
+    harmonic_delta_log_likelihood: s.harmonicDeltaLogLikelihood,
+    transit_times: s.transitTimes,
+    per_transit_count: s.perTransitCount,
+    per_transit_log_likelihood: s.perTransitLogLikelihood,
+  };
+}
+
+/**
+ * Plans and runs a search on the table. The default grid is astropy's `autopower` (frequency factor 1,
+ * minimum_n_transit 3, lightkurve's six durations); `grid: 'optimal'` uses the Ofir/Keplerian grids.
+ * Returns the peak as JSON (astropy's names) and the full periodogram.
+ */
+export function runBlsOnTable(table: TimeSeriesTable, engine: BlsEngine, opts: BlsCommandOptions) {
+  const plan = planSearch(table.time, {
+    grid: opts.grid ?? 'astropy',
+    durations: opts.durations,
+    periodMin: opts.periodMin,
+    periodMax: opts.periodMax,
+    minimumNTransit: opts.minimumNTransit,
+    frequencyFactor: opts.frequencyFactor ?? 1,
+    oversample: opts.oversample,
+    periodOversampling: opts.periodOversampling,
+    stellarRadius: opts.stellarRadius,
+    stellarMass: opts.stellarMass,
+    durationStep: opts.durationStep,
+    minimumDuration: opts.minimumDuration,
+    maxPeriods: opts.maxPeriods,
+    memoryBudget: opts.memoryBudget,
+  });
+  const periodogram = engine.power(table, { ...planOptions(plan, opts.objective ?? 'likelihood'), memoryBudget: opts.memoryBudget });
+  const peak = bestPeak(periodogram);
+  const result = {
     period: peak.period,
     duration: peak.duration,
     transit_time: peak.transitTime,
@@ -77,8 +107,24 @@ export function runBlsOnTable(table: TimeSeriesTable, engine: BlsEngine, opts: B
     depth_snr: peak.depthSnr,
     log_likelihood: peak.logLikelihood,
     power: peak.power,
-    n_periods: periods.length,
+    index: peak.index,
+    n_periods: plan.periods.length,
+    n_durations: plan.durations.length,
+    grid: plan.grid,
+    estimated_seconds: plan.estimatedSeconds,
     objective: periodogram.objective,
     engine_version: engine.version,
+    ...(opts.stats && peak.index >= 0 ? { stats: statsJson(computeStats(table, peak.period, peak.duration, peak.transitTime)) } : {}),
   };
+  return { result, periodogram };
+}
+
+const PERIODOGRAM_COLUMNS = ['period', 'power', 'depth', 'depth_err', 'duration', 'transit_time', 'depth_snr', 'log_likelihood'] as const;
+
+/** The full arrays as CSV, astropy's column names, every value with round-trip precision. */
+export function periodogramCsv(p: BlsPeriodogram): string {
+  const fields = [p.period, p.power, p.depth, p.depthErr, p.duration, p.transitTime, p.depthSnr, p.logLikelihood];
+  const lines = [PERIODOGRAM_COLUMNS.join(',')];
+  for (let i = 0; i < p.period.length; i++) lines.push(fields.map((f) => String(f[i])).join(','));
+  return `${lines.join('\n')}\n`;
 }

@@ -1,32 +1,63 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { blsEngine, choiceOption, durationsOption, numberOption, parse, UsageError } from '../args.ts';
-import { readTimeSeriesCsv, runBlsOnTable } from './bls-table.ts';
+import { periodogramCsv, readTimeSeriesCsv, runBlsOnTable } from './bls-table.ts';
 
-export const BLS_USAGE = `  cli bls FILE [--period-min D] [--period-max D] [--durations a,b,c] [--objective likelihood|snr]
-               [--frequency-factor F] [--oversample N]
-      Runs the BLS kernel on a CSV with columns time,flux[,flux_err], exactly as given (no
-      cleaning), on astropy's autoperiod grid, and prints the best peak as JSON.`;
+export const BLS_USAGE = `  cli bls FILE [--grid astropy|optimal] [--period-min D] [--period-max D] [--minimum-n-transit N]
+               [--durations a,b,c] [--objective likelihood|snr] [--oversample N] [--frequency-factor F]
+               [--period-oversampling N] [--stellar-radius R] [--stellar-mass M] [--duration-step S]
+               [--minimum-duration D] [--max-periods N] [--memory-budget MIB]
+               [--periodogram OUT.csv] [--stats]
+      Runs the BLS kernel on a CSV with columns time,flux[,flux_err], exactly as given (no cleaning),
+      and prints the best peak as JSON (astropy's names, with the grid size and estimated time).
+      --grid astropy (default): astropy's autopower grid (frequency factor 1, minimum_n_transit 3,
+      lightkurve's durations unless --durations). --grid optimal: Ofir periods (--period-oversampling,
+      default 3; the star of --stellar-radius/--stellar-mass, default the Sun) and Keplerian durations
+      per period (--duration-step, default 1.2; --minimum-duration, default 2 cadences).
+      --periodogram writes the full arrays; --stats adds astropy's compute_stats at the peak.`;
 
 export async function blsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
+    grid: { type: 'string' },
     durations: { type: 'string' },
     objective: { type: 'string' },
     'frequency-factor': { type: 'string' },
     oversample: { type: 'string' },
     'period-min': { type: 'string' },
     'period-max': { type: 'string' },
+    'minimum-n-transit': { type: 'string' },
+    'period-oversampling': { type: 'string' },
+    'stellar-radius': { type: 'string' },
+    'stellar-mass': { type: 'string' },
+    'duration-step': { type: 'string' },
+    'minimum-duration': { type: 'string' },
+    'max-periods': { type: 'string' },
+    'memory-budget': { type: 'string' },
+    periodogram: { type: 'string' },
+    stats: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError('bls takes exactly one CSV file');
   if (values.format !== 'json') throw new UsageError('bls prints JSON only (--format json)');
   const table = readTimeSeriesCsv(await readFile(positionals[0], 'utf8'), positionals[0]);
-  const peak = runBlsOnTable(table, await blsEngine(values), {
+  const memoryMiB = numberOption(values['memory-budget'], 'memory-budget');
+  const { result, periodogram } = runBlsOnTable(table, await blsEngine(values), {
+    grid: choiceOption(values.grid, 'grid', ['astropy', 'optimal'] as const),
     durations: durationsOption(values.durations),
     objective: choiceOption(values.objective, 'objective', ['likelihood', 'snr'] as const),
     oversample: numberOption(values.oversample, 'oversample'),
     frequencyFactor: numberOption(values['frequency-factor'], 'frequency-factor'),
     periodMin: numberOption(values['period-min'], 'period-min'),
     periodMax: numberOption(values['period-max'], 'period-max'),
+    minimumNTransit: numberOption(values['minimum-n-transit'], 'minimum-n-transit'),
+    periodOversampling: numberOption(values['period-oversampling'], 'period-oversampling'),
+    stellarRadius: numberOption(values['stellar-radius'], 'stellar-radius'),
+    stellarMass: numberOption(values['stellar-mass'], 'stellar-mass'),
+    durationStep: numberOption(values['duration-step'], 'duration-step'),
+    minimumDuration: numberOption(values['minimum-duration'], 'minimum-duration'),
+    maxPeriods: numberOption(values['max-periods'], 'max-periods'),
+    memoryBudget: memoryMiB === undefined ? undefined : memoryMiB * 2 ** 20,
+    stats: values.stats === true,
   });
-  process.stdout.write(`${JSON.stringify(peak, null, 2)}\n`);
+  if (typeof values.periodogram === 'string') await writeFile(values.periodogram, periodogramCsv(periodogram));
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
 }
