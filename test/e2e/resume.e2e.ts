@@ -157,6 +157,12 @@ describe('a job in the browser: upload, start, close mid-run, resume, download',
       expect(Math.abs(Number(row.bls_period) / period - 1), `${target} period ${row.bls_period}`).toBeLessThan(0.01);
       expect(Number(row.bls_snr)).toBeGreaterThan(10);
     }
+    // The catalogue values reach the input_* columns in the seed's units (days, fraction).
+    const wasp126 = rows.find((r) => r.target === 'TIC 25155310')!;
+    expect(Number(wasp126.input_period)).toBe(3.2887898);
+    expect(Number(wasp126.input_depth)).toBeCloseTo(0.007006, 9);
+    expect(Number(wasp126.input_duration)).toBeCloseTo(3.44 / 24, 9);
+    expect(wasp126.input_epoch).toBe('');
     const unknown = rows.find((r) => r.target === 'TIC 999999999')!;
     expect(unknown.status).toBe('failed');
     expect(unknown.error).toMatch(/^target-not-found: .*TIC 999999999/);

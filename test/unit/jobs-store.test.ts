@@ -105,6 +105,21 @@ describe('IdbJobStore', () => {
     expect(parsed.data[0].bls_snr).toBe('41.5');
     expect(parsed.data[1].bls_period).toBe('');
     expect(parsed.data[2].error).toBe('invalid-sample-row: line 4: column "target": "oops" is not a TIC, KIC or EPIC id');
+    // Each row keeps its own catalogue values, even when rows share a star and its search.
+    expect(parsed.data[0].input_period).toBe('3.2887898');
+    expect(parsed.data[0].input_epoch).toBe('2458327.519958');
+    expect(parsed.data[3].input_period).toBe('');
+  });
+
+  it('searches each catalogue period of a star on its own when the catalogue-window search is on', async () => {
+    const list = sampleList();
+    list.rows[3] = { ...list.rows[3], period: 1.5 };
+    const job = await store.createJob(list, { ...DEFAULT_SEARCH_SETTINGS, catalogSearch: true });
+    expect((await store.targets(job.id)).map((t) => [t.key, t.catalog?.period])).toEqual([
+      ['TESS:25155310@P=3.2887898', 3.2887898],
+      ['Kepler:11442793', undefined],
+      ['TESS:25155310@P=1.5', 1.5],
+    ]);
   });
 
   it('deletes a job with its rows and results', async () => {

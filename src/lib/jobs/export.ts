@@ -1,4 +1,5 @@
 import { buildResultsCsv, type ResultRow } from '../export/csv.ts';
+import { inputColumns } from '../search/analyze.ts';
 import { FEATURE_COLUMNS } from '../search/result.ts';
 import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
@@ -12,16 +13,23 @@ export function jobCsv(job: JobRecord, samples: SampleRecord[], targets: TargetR
     .sort((a, b) => a.index - b.index)
     .map((s) => {
       if (s.problem || !s.targetKey) {
-        return { values: s.values, status: 'failed', error: `invalid-sample-row: line ${s.line}: ${s.problem ?? 'no target'}` };
+        return {
+          values: s.values,
+          status: 'failed',
+          error: `invalid-sample-row: line ${s.line}: ${s.problem ?? 'no target'}`,
+          features: inputColumns(s.catalog),
+        };
       }
       const t = byKey.get(s.targetKey);
-      if (!t || t.status === 'pending' || !t.result) return { values: s.values, status: 'pending' };
+      // input_* always come from the row itself, whatever the state of its star.
+      const input = inputColumns(s.catalog);
+      if (!t || t.status === 'pending' || !t.result) return { values: s.values, status: 'pending', features: input };
       const r = t.result;
       return {
         values: s.values,
         status: r.status,
         error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
-        features: r.features,
+        features: { ...r.features, ...input },
       };
     });
   return buildResultsCsv(job.columns, FEATURE_COLUMNS, rows);

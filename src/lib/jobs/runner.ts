@@ -1,14 +1,21 @@
 import { AppError, toAppError } from '../errors.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { CatalogValues, LightCurveFile } from '../search/analyze.ts';
+import type { StarParams } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import type { JobStore } from './store.ts';
 import type { JobRecord, TargetRecord } from './types.ts';
 
 /** The compute side, as the runner sees it (a pool of WASM workers in the app, in-process in tests). */
+/** What the sample list says about a work unit, handed to the analysis with its files. */
+export interface AnalysisContext {
+  catalog?: CatalogValues;
+  star?: StarParams;
+}
+
 export interface AnalysisPool {
   readonly size: number;
-  analyze(files: LightCurveFile[], settings: SearchSettings): Promise<TargetResult>;
+  analyze(files: LightCurveFile[], settings: SearchSettings, context?: AnalysisContext): Promise<TargetResult>;
 }
 
 /** The network side: every light-curve file of one work unit, or an AppError saying why not. */
@@ -198,7 +205,8 @@ export class JobRunner {
     const signal = this.controller.signal;
     const { downloadMs, bytes } = item;
     try {
-      const result = await this.pool.analyze(item.files, settings);
+      const { catalog, star } = item.target;
+      const result = await this.pool.analyze(item.files, settings, { ...(catalog ? { catalog } : {}), ...(star ? { star } : {}) });
       if (signal.aborted) return null;
       return { ...result, downloadMs, bytes };
     } catch (err) {

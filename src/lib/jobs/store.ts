@@ -46,9 +46,11 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
   const samples: SampleRecord[] = [];
   const targets = new Map<string, TargetRecord>();
   for (const row of list.rows) {
-    const sample: SampleRecord = { jobId: id, index: row.index, line: row.line, values: row.values };
+    const sample: SampleRecord = { jobId: id, index: row.index, line: row.line, values: row.values, ...catalogOf(row) };
     if (row.target && row.key && !row.problem) {
-      const key = workKey(row.key, row.lightcurveUrls);
+      // With the catalogue-window search on, each catalogue period is its own search of the star.
+      const period = settings.catalogSearch && row.period !== undefined ? `@P=${row.period}` : '';
+      const key = workKey(row.key, row.lightcurveUrls) + period;
       sample.targetKey = key;
       if (!targets.has(key)) {
         targets.set(key, {

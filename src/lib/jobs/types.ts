@@ -34,6 +34,8 @@ export interface SampleRecord {
   /** The work unit this row maps to; absent for invalid rows. */
   targetKey?: string;
   problem?: string;
+  /** This row's own catalogue values (the `input_*` columns). */
+  catalog?: CatalogValues;
 }
 
 export type TargetState = 'pending' | 'ok' | 'failed';

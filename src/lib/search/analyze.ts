@@ -151,8 +151,11 @@ function catalogSearch(engine: BlsEngine, lc: LightCurve, period: number, settin
   return signalColumns('cat_bls', search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, periods, durations, settings));
 }
 
-/** The sample list's values in the seed's units: days and fractional depth; empty when absent. */
-function inputColumns(catalog: CatalogValues | undefined): Features {
+/**
+ * The sample list's values in the seed's units: days and fractional depth; empty when absent. Also
+ * used when writing the CSV, where each row gets its own values (several KOIs share one star).
+ */
+export function inputColumns(catalog: CatalogValues | undefined): Features {
   return {
     input_period: catalog?.period,
     input_depth: catalog?.depthPpm === undefined ? undefined : catalog.depthPpm / 1e6,

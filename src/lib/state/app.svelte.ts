@@ -237,8 +237,7 @@ export class AppState {
     const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size)));
     return {
       size,
-      analyze: async (files: Parameters<AnalysisPool['analyze']>[0], settings: Parameters<AnalysisPool['analyze']>[1]) =>
-        (real ?? (await pending)).analyze(files, settings),
+      analyze: async (...args: Parameters<AnalysisPool['analyze']>) => (real ?? (await pending)).analyze(...args),
       terminate: () => {
         void pending.then((p) => p.terminate());
       },

@@ -6,16 +6,17 @@ import type { BlsEngine } from '../search/bls-types.ts';
 import { analyzeFiles, type LightCurveFile } from '../search/analyze.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
+import type { AnalysisContext } from '../jobs/runner.ts';
 
 // Transport only: the numeric work is in lib/search and lib/kernels. The kernel is compiled lazily,
 // once per worker, on the first target.
 let engine: Promise<BlsEngine> | null = null;
 
 const api = {
-  async analyze(files: LightCurveFile[], settings: SearchSettings): Promise<TargetResult> {
+  async analyze(files: LightCurveFile[], settings: SearchSettings, context: AnalysisContext = {}): Promise<TargetResult> {
     try {
       engine ??= loadBrowserEngine();
-      return analyzeFiles(files, settings, await engine);
+      return analyzeFiles(files, settings, await engine, context.catalog);
     } catch (err) {
       // A failed target is a result, returned whole so its code and message survive the boundary.
       const e = toAppError(err, 'kernel-error');

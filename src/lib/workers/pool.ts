@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { AppError } from '../errors.ts';
-import type { AnalysisPool } from '../jobs/runner.ts';
+import type { AnalysisContext, AnalysisPool } from '../jobs/runner.ts';
 import type { LightCurveFile } from '../search/analyze.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
@@ -9,6 +9,7 @@ import type { AnalysisWorkerApi } from './analysis.worker.ts';
 interface Task {
   files: LightCurveFile[];
   settings: SearchSettings;
+  context: AnalysisContext;
   resolve(result: TargetResult): void;
   reject(err: unknown): void;
 }
@@ -38,9 +39,9 @@ export class WorkerPool implements AnalysisPool {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
-  analyze(files: LightCurveFile[], settings: SearchSettings): Promise<TargetResult> {
+  analyze(files: LightCurveFile[], settings: SearchSettings, context: AnalysisContext = {}): Promise<TargetResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ files, settings, resolve, reject });
+      this.queue.push({ files, settings, context, resolve, reject });
       this.dispatch();
     });
   }
@@ -77,7 +78,7 @@ export class WorkerPool implements AnalysisPool {
       slot.task = task;
       const buffers = task.files.map((f) => f.bytes);
       slot.remote
-        .analyze(Comlink.transfer(task.files, buffers), task.settings)
+        .analyze(Comlink.transfer(task.files, buffers), task.settings, task.context)
         .then(task.resolve, task.reject)
         .finally(() => {
           if (slot.task === task) slot.task = null;
