@@ -39,7 +39,8 @@ const W_DEV_Q: i32 = 23; // f64 × (points + maxWidth + 1): prefix sums of |q - 
 const W_ABS_E: i32 = 24; // f64 × (points + maxWidth + 1): prefix sums of |e|
 const W_SUM_Q: i32 = 25; // f64 × (points + maxWidth + 1): prefix sums of q
 const W_S32: i32 = 26; // f32 × (rows · (maxWidth + 8)): s, zero-padded
-const SLOT_COUNT: i32 = 27;
+const W_LIST: i32 = 27; // i32 × (points + maxWidth): candidate window positions
+const SLOT_COUNT: i32 = 28;
 
 const PAGE: u64 = 65536;
 const MAX_BYTES: u64 = 65536 * PAGE;
@@ -77,6 +78,7 @@ function slotBytes(s: i32): u64 {
   if (s == TLS_SIGNAL || s == W_S || s == W_S2) return (<u64>nRows * <u64>maxWidth) << 3;
   if (s == W_CUMSUM || s == W_ABS_E || s == W_SUM_Q || s == W_DEV_Q) return (patched + 1) << 3;
   if (s == W_E32) return (patched + 8) << 2;
+  if (s == W_LIST) return patched << 2;
   if (s == W_S32) return (<u64>nRows * <u64>(maxWidth + 8)) << 2;
   return patched << 3;
 }
@@ -228,12 +230,22 @@ function sortByPhase(n: i32): void {
     const end = min(block + 64, w);
     let acc0 = f32x4.splat(0);
     let acc1 = f32x4.splat(0);
-    for (let j = block; j < end; j += 8) {
+    let acc2 = f32x4.splat(0);
+    let acc3 = f32x4.splat(0);
+    let j = block;
+    for (; j + 16 <= end; j += 16) {
+      const o = <usize>j << 2;
+      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+      acc2 = f32x4.add(acc2, f32x4.mul(v128.load(a + o, 32), v128.load(b + o, 32)));
+      acc3 = f32x4.add(acc3, f32x4.mul(v128.load(a + o, 48), v128.load(b + o, 48)));
+    }
+    for (; j < end; j += 8) {
       const o = <usize>j << 2;
       acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
       acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
     }
-    acc0 = f32x4.add(acc0, acc1);
+    acc0 = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
     total += <f64>f32x4.extract_lane(acc0, 0) + <f64>f32x4.extract_lane(acc0, 1) + <f64>f32x4.extract_lane(acc0, 2) + <f64>f32x4.extract_lane(acc0, 3);
   }
   return total;
@@ -340,17 +352,28 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     const invFw = 1 / fw;
     // window sums above this have 1 - sum / w ≤ depthMin beyond any rounding
     const shallowSum = (1 - depthMin) * fw + Math.abs((1 - depthMin) * fw) * 1e-9 + 1e-300;
+    // candidate positions, in order: not clearly too shallow (decided without a division or a
+    // branch); a window starting in the patched copy repeats the window N positions earlier, which
+    // was tried already unless the stride skipped it
+    const list = slot(W_LIST);
+    let count = 0;
     const last = patched - w;
-    for (let i = 0; i <= last; i += xth) {
-      // a window starting in the patched copy repeats the window N positions earlier; that one was
-      // tried already unless the stride skipped it (equal up to the cumulative sum's rounding)
-      if (i >= n && (xth == 1 || (i - n) % xth == 0)) {
-        if (xth == 1) break;
-        continue;
-      }
+    for (let i = 0; i <= min(last, n - 1); i += xth) {
       const windowSum = load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3));
-      // clearly too shallow: skip without the division (the exact test below decides near the edge)
-      if (windowSum > shallowSum) continue;
+      store<i32>(list + (<usize>count << 2), i);
+      count += select<i32>(1, 0, windowSum <= shallowSum);
+    }
+    if (xth > 1) {
+      for (let i = ((n + xth - 1) / xth) * xth; i <= last; i += xth) {
+        const windowSum = load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3));
+        if ((i - n) % xth == 0 || !(windowSum <= shallowSum)) continue;
+        store<i32>(list + (<usize>count << 2), i);
+        count++;
+      }
+    }
+    for (let k = 0; k < count; k++) {
+      const i = load<i32>(list + (<usize>k << 2));
+      const windowSum = load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3));
       const mean = 1 - windowSum / fw;
       if (!(mean > depthMin)) continue;
       const target = mean * overshoot;
