@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BlsInput, BlsObjective } from '../../src/lib/search/bls-types.ts';
+import type { BlsInput, BlsObjective, BlsPeriodogram } from '../../src/lib/search/bls-types.ts';
 
 export const VECTOR_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/bls');
 
@@ -36,16 +36,7 @@ interface CaseRecord {
 }
 
 /** astropy's result arrays, named as our BlsPeriodogram fields. */
-export interface AstropyResult {
-  period: Float64Array;
-  power: Float64Array;
-  depth: Float64Array;
-  depthErr: Float64Array;
-  duration: Float64Array;
-  transitTime: Float64Array;
-  depthSnr: Float64Array;
-  logLikelihood: Float64Array;
-}
+export type AstropyResult = Omit<BlsPeriodogram, 'objective'>;
 
 export interface AstropyCase extends Omit<CaseRecord, 'arrays' | 'file'> {
   input: BlsInput;

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { AppError } from '../../lib/errors.ts';
-import { planOptions, planSearch, type GridKind } from '../../lib/search/bls-plan.ts';
+import { planOptions, planSearch, type SearchPlanOptions } from '../../lib/search/bls-plan.ts';
 import { computeStats, type BlsStats } from '../../lib/search/bls-stats.ts';
 import { bestPeak, type BlsEngine, type BlsObjective, type BlsPeriodogram } from '../../lib/search/bls-types.ts';
 
@@ -37,26 +37,12 @@ export function readTimeSeriesCsv(text: string, fileName: string): TimeSeriesTab
   return { time, flux, fluxErr };
 }
 
-export interface BlsCommandOptions {
-  grid?: GridKind;
-  durations?: number[];
+/** The plan's options (grid defaults: astropy's autopower), plus the objective and --stats. */
+export type BlsCommandOptions = Partial<SearchPlanOptions> & {
   objective?: BlsObjective;
-  oversample?: number;
-  frequencyFactor?: number;
-  periodMin?: number;
-  periodMax?: number;
-  minimumNTransit?: number;
-  periodOversampling?: number;
-  stellarRadius?: number;
-  stellarMass?: number;
-  durationStep?: number;
-  minimumDuration?: number;
-  maxPeriods?: number;
-  /** Bytes. */
-  memoryBudget?: number;
   /** Add astropy's compute_stats at the peak. */
   stats?: boolean;
-}
+};
 
 /** astropy's compute_stats, with astropy's key names. */
 function statsJson(s: BlsStats) {
@@ -80,23 +66,9 @@ function statsJson(s: BlsStats) {
  * Returns the peak as JSON (astropy's names) and the full periodogram.
  */
 export function runBlsOnTable(table: TimeSeriesTable, engine: BlsEngine, opts: BlsCommandOptions) {
-  const plan = planSearch(table.time, {
-    grid: opts.grid ?? 'astropy',
-    durations: opts.durations,
-    periodMin: opts.periodMin,
-    periodMax: opts.periodMax,
-    minimumNTransit: opts.minimumNTransit,
-    frequencyFactor: opts.frequencyFactor ?? 1,
-    oversample: opts.oversample,
-    periodOversampling: opts.periodOversampling,
-    stellarRadius: opts.stellarRadius,
-    stellarMass: opts.stellarMass,
-    durationStep: opts.durationStep,
-    minimumDuration: opts.minimumDuration,
-    maxPeriods: opts.maxPeriods,
-    memoryBudget: opts.memoryBudget,
-  });
-  const periodogram = engine.power(table, { ...planOptions(plan, opts.objective ?? 'likelihood'), memoryBudget: opts.memoryBudget });
+  const { objective, stats, ...planning } = opts;
+  const plan = planSearch(table.time, { ...planning, grid: opts.grid ?? 'astropy', frequencyFactor: opts.frequencyFactor ?? 1 });
+  const periodogram = engine.power(table, { ...planOptions(plan, objective ?? 'likelihood'), memoryBudget: opts.memoryBudget });
   const peak = bestPeak(periodogram);
   const result = {
     period: peak.period,
@@ -114,7 +86,7 @@ export function runBlsOnTable(table: TimeSeriesTable, engine: BlsEngine, opts: B
     estimated_seconds: plan.estimatedSeconds,
     objective: periodogram.objective,
     engine_version: engine.version,
-    ...(opts.stats && peak.index >= 0 ? { stats: statsJson(computeStats(table, peak.period, peak.duration, peak.transitTime)) } : {}),
+    ...(stats && peak.index >= 0 ? { stats: statsJson(computeStats(table, peak.period, peak.duration, peak.transitTime)) } : {}),
   };
   return { result, periodogram };
 }

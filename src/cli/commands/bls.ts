@@ -11,30 +11,15 @@ export const BLS_USAGE = `  cli bls FILE [--grid astropy|optimal] [--period-min 
       and prints the best peak as JSON (astropy's names, with the grid size and estimated time).
       --grid astropy (default): astropy's autopower grid (frequency factor 1, minimum_n_transit 3,
       lightkurve's durations unless --durations). --grid optimal: Ofir periods (--period-oversampling,
-      default 3; the star of --stellar-radius/--stellar-mass, default the Sun) and Keplerian durations
+      default 2; the star of --stellar-radius/--stellar-mass, default the Sun) and Keplerian durations
       per period (--duration-step, default 1.2; --minimum-duration, default 2 cadences).
       --periodogram writes the full arrays; --stats adds astropy's compute_stats at the peak.`;
 
+const STRING_OPTIONS = ['grid', 'durations', 'objective', 'frequency-factor', 'oversample', 'period-min', 'period-max', 'minimum-n-transit',
+  'period-oversampling', 'stellar-radius', 'stellar-mass', 'duration-step', 'minimum-duration', 'max-periods', 'memory-budget', 'periodogram'];
+
 export async function blsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    grid: { type: 'string' },
-    durations: { type: 'string' },
-    objective: { type: 'string' },
-    'frequency-factor': { type: 'string' },
-    oversample: { type: 'string' },
-    'period-min': { type: 'string' },
-    'period-max': { type: 'string' },
-    'minimum-n-transit': { type: 'string' },
-    'period-oversampling': { type: 'string' },
-    'stellar-radius': { type: 'string' },
-    'stellar-mass': { type: 'string' },
-    'duration-step': { type: 'string' },
-    'minimum-duration': { type: 'string' },
-    'max-periods': { type: 'string' },
-    'memory-budget': { type: 'string' },
-    periodogram: { type: 'string' },
-    stats: { type: 'boolean' },
-  });
+  const { values, positionals } = parse(argv, { ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])), stats: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('bls takes exactly one CSV file');
   if (values.format !== 'json') throw new UsageError('bls prints JSON only (--format json)');
   const table = readTimeSeriesCsv(await readFile(positionals[0], 'utf8'), positionals[0]);

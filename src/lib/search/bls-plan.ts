@@ -26,7 +26,7 @@ export interface SearchPlanOptions {
   durations?: readonly number[];
   /** astropy grid: frequency step factor (astropy's default 1, lightkurve's 10). */
   frequencyFactor?: number;
-  /** optimal grid: periods per duty cycle of phase drift over the baseline (Ofir's oversampling, default 3). */
+  /** optimal grid: periods per duty cycle of phase drift over the baseline (Ofir's oversampling, default 2, as TLS's period_grid). */
   periodOversampling?: number;
   /** optimal grid: the star that sets the period spacing, solar units (default the Sun). */
   stellarRadius?: number;
@@ -164,7 +164,7 @@ export function planSearch(time: Float64Array, options: SearchPlanOptions): Sear
     periods = autoperiod(gridOptions);
   } else if (options.grid === 'optimal') {
     periodMin = options.periodMin ?? Math.max(0.5, 4 * cadence);
-    const ofir = { baseline, periodMin, periodMax, oversampling: options.periodOversampling ?? 3, stellarRadius: options.stellarRadius, stellarMass: options.stellarMass };
+    const ofir = { baseline, periodMin, periodMax, oversampling: options.periodOversampling ?? 2, stellarRadius: options.stellarRadius, stellarMass: options.stellarMass };
     const size = ofirPeriodCount(ofir);
     if (size > maxPeriods) {
       throw tooLarge(

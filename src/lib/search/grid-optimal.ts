@@ -44,6 +44,20 @@ function positive(value: number, name: string): number {
  * baseline. Returned ascending in period, within [periodMin, periodMax].
  */
 export function ofirPeriods(options: OptimalPeriodOptions): Float64Array {
+  const { cubeRootMax, step, count } = ofirSpacing(options);
+  const periods = new Float64Array(count);
+  // Ascending period = descending frequency: k-th period from the highest frequency down.
+  for (let k = 0; k < count; k++) periods[k] = 1 / ((cubeRootMax - k * step) ** 3 * SECONDS_PER_DAY);
+  return periods;
+}
+
+/** Number of periods `ofirPeriods` returns, without building them. */
+export function ofirPeriodCount(options: OptimalPeriodOptions): number {
+  return ofirSpacing(options).count;
+}
+
+/** Ofir's f^(1/3) range (s^(−1/3)) and step A/3, and the number of periods. */
+function ofirSpacing(options: OptimalPeriodOptions): { cubeRootMax: number; step: number; count: number } {
   const baseline = positive(options.baseline, 'baseline') * SECONDS_PER_DAY;
   const oversampling = positive(options.oversampling ?? 2, 'oversampling');
   const radius = positive(options.stellarRadius ?? 1, 'stellarRadius') * R_SUN;
@@ -55,22 +69,7 @@ export function ofirPeriods(options: OptimalPeriodOptions): Float64Array {
   const cubeRootMin = Math.cbrt(1 / (pMax * SECONDS_PER_DAY));
   const cubeRootMax = Math.cbrt(1 / (pMin * SECONDS_PER_DAY));
   const step = a / 3;
-  const n = Math.floor((cubeRootMax - cubeRootMin) / step) + 1;
-  const periods = new Float64Array(n);
-  // Ascending period = descending frequency: k-th period from the highest frequency down.
-  for (let k = 0; k < n; k++) periods[k] = 1 / ((cubeRootMax - k * step) ** 3 * SECONDS_PER_DAY);
-  return periods;
-}
-
-/** Number of periods `ofirPeriods` returns, without building them. */
-export function ofirPeriodCount(options: OptimalPeriodOptions): number {
-  const baseline = positive(options.baseline, 'baseline') * SECONDS_PER_DAY;
-  const oversampling = positive(options.oversampling ?? 2, 'oversampling');
-  const radius = positive(options.stellarRadius ?? 1, 'stellarRadius') * R_SUN;
-  const mass = positive(options.stellarMass ?? 1, 'stellarMass') * M_SUN;
-  const a = (Math.cbrt((2 * Math.PI) ** 2) / Math.PI) * (radius / Math.cbrt(G * mass)) / (baseline * oversampling);
-  const span = Math.cbrt(1 / (options.periodMin * SECONDS_PER_DAY)) - Math.cbrt(1 / (options.periodMax * SECONDS_PER_DAY));
-  return Math.floor(span / (a / 3)) + 1;
+  return { cubeRootMax, step, count: Math.floor((cubeRootMax - cubeRootMin) / step) + 1 };
 }
 
 /**
