@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toAppError } from '../../lib/errors.ts';
 import { buildResultsCsv } from '../../lib/export/csv.ts';
+import { createTlsEngine } from '../../lib/kernels/tls-kernel.ts';
+import { loadTlsKernelBytes } from '../../lib/kernels/tls-node.ts';
 import { analyzeFiles } from '../../lib/search/analyze.ts';
 import { FEATURE_COLUMNS, type TargetResult } from '../../lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../../lib/search/settings.ts';
@@ -12,8 +14,10 @@ export const ANALYZE_USAGE = `  cli analyze FILE... [--format json|csv] [--durat
                       [--max-periods N] [--quality-mask default|hard|hardest|none|<int>]
                       [--detrend biweight|savgol|none] [--window-days D] [--savgol-window N]
                       [--outlier-sigma S|none] [--signals N]
+                      [--tls] [--tls-max-seconds S] [--r-star R] [--m-star M]
       Reads Kepler/K2/TESS light-curve FITS files, cleans each as the app does, runs the search and
-      prints one result per file, with the app's CSV columns.`;
+      prints one result per file, with the app's CSV columns. --tls also runs Transit Least Squares
+      (with --r-star / --m-star in solar units as the sample list's stellar columns would give).`;
 
 function settingsFrom(values: Record<string, unknown>): SearchSettings {
   const s: SearchSettings = { ...DEFAULT_SEARCH_SETTINGS };
@@ -44,6 +48,9 @@ function settingsFrom(values: Record<string, unknown>): SearchSettings {
   else if (outlierSigma !== undefined) s.outlierSigmaUpper = numberOption(outlierSigma, 'outlier-sigma')!;
   const signals = numberOption(values.signals, 'signals');
   if (signals !== undefined) s.maxSignals = signals;
+  if (values.tls === true) s.runTls = true;
+  const tlsMax = numberOption(values['tls-max-seconds'], 'tls-max-seconds');
+  if (tlsMax !== undefined) s.tlsMaxSeconds = tlsMax;
   return validateSearchSettings(s);
 }
 
@@ -57,18 +64,26 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     'savgol-window': { type: 'string' },
     'outlier-sigma': { type: 'string' },
     signals: { type: 'string' },
+    tls: { type: 'boolean' },
+    'tls-max-seconds': { type: 'string' },
+    'r-star': { type: 'string' },
+    'm-star': { type: 'string' },
   });
   if (files.length === 0) throw new UsageError('analyze needs at least one FITS file');
   const format = choiceOption(values.format, 'format', ['json', 'csv'] as const);
   const settings = settingsFrom(values);
   const engine = await blsEngine(values);
+  const tls = settings.runTls ? await createTlsEngine(await loadTlsKernelBytes(values.kernel === 'debug' ? 'debug' : 'release')) : undefined;
+  const radiusRsun = numberOption(values['r-star'], 'r-star');
+  const massMsun = numberOption(values['m-star'], 'm-star');
+  const star = radiusRsun !== undefined || massMsun !== undefined ? { radiusRsun, massMsun } : undefined;
   const results: Array<{ file: string; result: TargetResult }> = [];
   for (const file of files) {
     let result: TargetResult;
     try {
       const bytes = await readFile(file);
       const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      result = analyzeFiles([{ name: path.basename(file), bytes: buffer }], settings, engine);
+      result = analyzeFiles([{ name: path.basename(file), bytes: buffer }], settings, engine, undefined, { tls, star });
     } catch (err) {
       const e = toAppError(err, 'invalid-input');
       result = { status: 'failed', error: { code: e.name, message: e.message }, features: {} };

@@ -14,6 +14,9 @@ import { finite, fluxFeatures, outsideTransits, signalFeatures } from './feature
 import { autoperiod, gridSize, lightkurveDefaults } from './grid.ts';
 import type { Features, TargetResult } from './result.ts';
 import { biweightWindow, validateSearchSettings, withDefaults, type SearchSettings } from './settings.ts';
+import { tlsColumns } from './tls-columns.ts';
+import type { TlsEngine } from './tls/index.ts';
+import type { StarParams } from '../samples/index.ts';
 
 export type { LightCurveFile };
 export { APP_VERSION };
@@ -181,7 +184,19 @@ export function authorOf(file: LightCurveFile): string {
  * TS reference). `catalog` fills the `input_*` columns and, only when `settings.catalogSearch` is on,
  * the separate `cat_bls_*` search; the blind search never sees it.
  */
-export function analyzeFiles(files: LightCurveFile[], settings: SearchSettings, engine: BlsEngine, catalog?: CatalogValues): TargetResult {
+/** What else the analysis may use: the TLS kernel (needed when `settings.runTls`) and the star's parameters. */
+export interface AnalysisExtras {
+  tls?: TlsEngine;
+  star?: StarParams;
+}
+
+export function analyzeFiles(
+  files: LightCurveFile[],
+  settings: SearchSettings,
+  engine: BlsEngine,
+  catalog?: CatalogValues,
+  extras: AnalysisExtras = {},
+): TargetResult {
   const started = performance.now();
   const s = validateSearchSettings(withDefaults(settings));
   const { lc, nOutliers, windowDays } = prepareLightCurve(files, s);
@@ -207,6 +222,7 @@ export function analyzeFiles(files: LightCurveFile[], settings: SearchSettings, 
     n_periods: periods.length,
     ...(s.maxSignals > 1 ? furtherSignals(engine, lc, peak, periods, s) : {}),
     ...(s.catalogSearch && catalog?.period !== undefined ? catalogSearch(engine, lc, catalog.period, s) : {}),
+    ...(s.runTls ? tlsColumns(lc, s, extras.tls, extras.star) : {}),
     detrend: s.detrend,
     window_days: finite(windowDays),
     n_outliers: nOutliers,

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.ts';
+import { TLS_FEATURE_COLUMNS } from './tls/features.ts';
 
 /** The seed notebook's 27 columns, in its order and units (docs/features.md). */
 export const SEED_COLUMNS = [
@@ -62,6 +63,11 @@ export const FEATURE_COLUMNS = [
   'transit_times_bjd',
   'per_transit_count',
   'per_transit_log_likelihood',
+  // Transit Least Squares beyond the seed's five (empty unless TLS ran), why it did not, and the star it assumed.
+  ...TLS_FEATURE_COLUMNS.filter((c) => !(SEED_COLUMNS as readonly string[]).includes(c)),
+  'tls_error',
+  'tls_r_star',
+  'tls_m_star',
   // Further signals of the iterative search, then the optional catalogue-window search.
   ...signalColumns('bls2'),
   ...signalColumns('bls3'),

@@ -37,6 +37,10 @@ export interface SearchSettings {
   /** Also search ±catalogWindow (fraction) around the sample list's period, reported in `cat_*` columns. */
   catalogSearch: boolean;
   catalogWindow: number;
+  /** Also run Transit Least Squares at the package's defaults (stellar priors from the sample list). */
+  runTls: boolean;
+  /** TLS refuses a target whose estimated search time exceeds this, in seconds (per target, one core). */
+  tlsMaxSeconds: number;
 }
 
 export const DEFAULT_SEARCH_SETTINGS: SearchSettings = {
@@ -56,6 +60,8 @@ export const DEFAULT_SEARCH_SETTINGS: SearchSettings = {
   maxSignals: 1,
   catalogSearch: false,
   catalogWindow: 0.05,
+  runTls: false,
+  tlsMaxSeconds: 600,
 };
 
 /**
@@ -110,5 +116,7 @@ export function validateSearchSettings(s: SearchSettings): SearchSettings {
   if (!(Number.isFinite(s.catalogWindow) && s.catalogWindow > 0 && s.catalogWindow < 1)) {
     throw bad(`catalogue window must be a fraction between 0 and 1, not ${s.catalogWindow}`);
   }
+  if (typeof s.runTls !== 'boolean') throw bad('Run TLS must be on or off');
+  if (!(Number.isFinite(s.tlsMaxSeconds) && s.tlsMaxSeconds > 0)) throw bad(`TLS time limit must be a positive number of seconds, not ${s.tlsMaxSeconds}`);
   return s;
 }

@@ -1,0 +1,56 @@
+import { toAppError } from '../errors.ts';
+import type { LightCurve } from '../lightcurve/index.ts';
+import type { StarParams } from '../samples/index.ts';
+import type { Features } from './result.ts';
+import type { SearchSettings } from './settings.ts';
+import { DEFAULT_TEMPLATE, runTls, TLS_DEFAULTS, tlsFeatures, type TlsEngine, type TlsOptions } from './tls/index.ts';
+
+/** log10 of the Sun's surface gravity in cgs (IAU 2015 nominal values: GM☉ / R☉²). */
+const LOGG_SUN = 4.438;
+
+/** Stellar mass in solar units from radius and log g: M = g R² / G. */
+export function massFromLogg(radiusRsun: number, logg: number): number {
+  return 10 ** (logg - LOGG_SUN) * radiusRsun * radiusRsun;
+}
+
+/**
+ * TLS options for a star: the package's defaults, with the sample list's radius and mass (or a mass
+ * from radius and log g) as `catalog_info` would give them, and its limb darkening in the template.
+ * The package's stellar ranges are widened, never narrowed, to hold the star's own values.
+ */
+export function tlsOptionsFor(star: StarParams | undefined, settings: SearchSettings): TlsOptions {
+  const options: TlsOptions = { maxSeconds: settings.tlsMaxSeconds };
+  const rStar = star?.radiusRsun;
+  const mStar = star?.massMsun ?? (rStar !== undefined && star?.logg !== undefined ? massFromLogg(rStar, star.logg) : undefined);
+  if (rStar !== undefined) {
+    options.rStar = rStar;
+    options.rStarMin = Math.min(TLS_DEFAULTS.rStarMin, rStar);
+    options.rStarMax = Math.max(TLS_DEFAULTS.rStarMax, rStar);
+  }
+  if (mStar !== undefined && Number.isFinite(mStar) && mStar > 0) {
+    options.mStar = mStar;
+    options.mStarMin = Math.min(TLS_DEFAULTS.mStarMin, mStar);
+    options.mStarMax = Math.max(TLS_DEFAULTS.mStarMax, mStar);
+  }
+  if (star?.ldU1 !== undefined && star.ldU2 !== undefined) {
+    options.template = { ...DEFAULT_TEMPLATE, u: [star.ldU1, star.ldU2], limbDark: 'quadratic' };
+  }
+  return options;
+}
+
+/**
+ * The `tls_*` columns for a prepared light curve. A TLS failure (a grid over the time cap, say)
+ * leaves them empty and says why in `tls_error`; the BLS result of the target stands.
+ */
+export function tlsColumns(lc: LightCurve, settings: SearchSettings, engine: TlsEngine | undefined, star?: StarParams): Features {
+  if (!engine) return { tls_error: 'kernel-error: TLS was asked for but its kernel is not loaded' };
+  const options = tlsOptionsFor(star, settings);
+  const used: Features = { tls_r_star: options.rStar ?? TLS_DEFAULTS.rStar, tls_m_star: options.mStar ?? TLS_DEFAULTS.mStar };
+  try {
+    const result = runTls({ time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, options, engine);
+    return { ...tlsFeatures(result), ...used };
+  } catch (err) {
+    const e = toAppError(err, 'kernel-error');
+    return { tls_error: `${e.name}: ${e.message}`, ...used };
+  }
+}
