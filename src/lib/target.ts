@@ -57,7 +57,7 @@ export function parseTarget(text: string, mission?: Mission | null): TargetId {
   }
   throw new AppError(
     'invalid-sample-row',
-    `target "${s}" is not a TIC, KIC or EPIC id; names such as "Kepler-10" are not supported yet, use the catalogue id`,
+    `target "${s}" is not a TIC, KIC or EPIC id (star names such as "Kepler-10" are accepted in a "target" column only)`,
   );
 }
 
@@ -74,7 +74,31 @@ export function formatTarget(t: TargetId): string {
   return `${CATALOGUE[t.mission]} ${t.id}`;
 }
 
+/** Key of a star known by name until MAST resolves it: the same name (any case) is one work unit. */
+export function nameKey(name: string, mission?: Mission | null): string {
+  return `name:${mission ?? ''}:${name.trim().toLowerCase().replace(/\s+/g, ' ')}`;
+}
+
 /** Stable key for storage and de-duplication (one search per star, however many rows name it). */
 export function targetKey(t: TargetId): string {
   return `${t.mission}:${t.id}`;
+}
+
+/** A sample-list target: a catalogue id, resolved now, or a name, resolved through MAST at run time. */
+export type TargetSpec = { kind: 'id'; target: TargetId } | { kind: 'name'; name: string; mission: Mission | null };
+
+/**
+ * Reads a target cell: `TIC n`, `KIC n`, `EPIC n` (and bare digits with a mission) as ids, anything
+ * else with a letter in it as a name such as `Kepler-10`, `TOI-700` or `Pi Men`. Empty cells and bare
+ * numbers without a mission stay errors (invalid-sample-row), with parseTarget's messages.
+ */
+export function parseTargetOrName(text: string, mission?: Mission | null): TargetSpec {
+  try {
+    return { kind: 'id', target: parseTarget(text, mission) };
+  } catch (err) {
+    const s = text.trim();
+    const looksLikeId = /^(?:tic|tess|kic|kplr|epic|ktwo)[\s_-]*\d+$/i.test(s) || /^\d+$/.test(s);
+    if (s === '' || looksLikeId || !/[a-z]/i.test(s) || s.length > 64) throw err;
+    return { kind: 'name', name: s, mission: mission ?? null };
+  }
 }

@@ -34,8 +34,8 @@ class FakeSource implements LightCurveSource {
   async fetchFiles(target: TargetRecord) {
     this.fetched.push(target.key);
     await new Promise((r) => setTimeout(r, 2));
-    if (this.failFor.has(target.target.id)) throw new AppError('target-not-found', `MAST has no TESS light curves for TIC ${target.target.id}`);
-    return [{ name: `${target.target.id}.fits`, bytes: new Float64Array([target.target.id]).buffer }];
+    if (this.failFor.has(target.target!.id)) throw new AppError('target-not-found', `MAST has no TESS light curves for TIC ${target.target!.id}`);
+    return [{ name: `${target.target!.id}.fits`, bytes: new Float64Array([target.target!.id]).buffer }];
   }
 }
 
@@ -138,7 +138,7 @@ describe('JobRunner prefetching', () => {
         s.maxHeld = Math.max(s.maxHeld, s.held);
         await new Promise((r) => setTimeout(r, downloadMs));
         s.downloading--;
-        return [{ name: `${target.target.id}.fits`, bytes: new Float64Array([target.target.id]).buffer }];
+        return [{ name: `${target.target!.id}.fits`, bytes: new Float64Array([target.target!.id]).buffer }];
       },
     };
     const pool: AnalysisPool = {
@@ -190,8 +190,8 @@ describe('JobRunner prefetching', () => {
     const { store, job, pool } = await setup(6);
     const source: LightCurveSource = {
       fetchFiles: async (t) => {
-        if (t.target.id % 2 === 0) throw new AppError('network-blocked', 'blocked');
-        return [{ name: 'x', bytes: new Float64Array([t.target.id]).buffer }];
+        if (t.target!.id % 2 === 0) throw new AppError('network-blocked', 'blocked');
+        return [{ name: 'x', bytes: new Float64Array([t.target!.id]).buffer }];
       },
     };
     const stops: string[] = [];

@@ -11,18 +11,25 @@ describe('bad rows: each kept, invalid, with its line and reason', () => {
   const list = parseSampleList(readFileSync(path.join(LOCAL, 'ours-bad-rows.csv'), 'utf8'), 'ours-bad-rows.csv');
   const byLine = new Map(list.rows.map((r) => [r.line, r]));
 
-  it('keeps all 16 data rows in order, 2 valid and 14 invalid', () => {
+  it('keeps all 16 data rows in order, 3 valid and 13 invalid', () => {
     expect(list.rows.map((r) => r.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
-    expect(list.nValid).toBe(2);
-    expect(list.nInvalid).toBe(14);
-    expect(list.rows.filter((r) => !r.problem).map((r) => r.line)).toEqual([3, 17]);
+    expect(list.nValid).toBe(3);
+    expect(list.nInvalid).toBe(13);
+    expect(list.rows.filter((r) => !r.problem).map((r) => r.line)).toEqual([3, 7, 17]);
+  });
+
+  it('takes a star name for MAST to resolve at run time (line 7: Kepler-90)', () => {
+    const row = byLine.get(7)!;
+    expect(row.problem).toBeUndefined();
+    expect(row.target).toBeUndefined();
+    expect(row.name).toBe('Kepler-90');
+    expect(row.key).toBe('name::kepler-90');
   });
 
   it.each([
     [4, 'column "period": "abc" is not a number'],
     [5, 'expected 7 fields (one per header column) but found 4'],
     [6, 'expected 7 fields (one per header column) but found 8'],
-    [7, 'column "target": target "Kepler-90" is not a TIC, KIC or EPIC id; names such as "Kepler-10" are not supported yet, use the catalogue id'],
     [8, 'column "target": the target is empty'],
     [9, 'column "target": target "11442793" is a bare number; write it as "TIC 11442793", "KIC 11442793" or "EPIC 11442793", or add a mission column'],
     [10, 'column "mission": "Spitzer" is not a mission (TESS, Kepler or K2)'],

@@ -35,8 +35,6 @@ export interface SourceStats {
   cachedLists: number;
 }
 
-/** A work unit that names a star instead of giving its id (see parseTargetOrName). */
-type NamedTarget = TargetRecord & { name?: string };
 
 /**
  * Where a work unit's files come from: the explicit URLs of the sample list (the bundled demo, or a
@@ -56,21 +54,21 @@ export class NetworkSource implements LightCurveSource {
     private readonly options: NetworkSourceOptions = {},
   ) {}
 
-  async fetchFiles(target: NamedTarget, signal: AbortSignal): Promise<LightCurveFile[]> {
+  async fetchFiles(target: TargetRecord, signal: AbortSignal): Promise<LightCurveFile[]> {
     const deps: MastDeps = { ...this.options.deps, fetch: this.fetchFn, signal };
     if (target.lightcurveUrls && target.lightcurveUrls.length > 0) {
       return Promise.all(
         target.lightcurveUrls.map(async (url) => {
           const href = new URL(url, this.baseUrl).href;
           const name = decodeURIComponent(new URL(href).pathname.split('/').pop() || href);
-          const file = await this.cached(href, () => this.limited(() => fetchFitsUrl(href, deps)), { name, mission: target.target.mission });
+          const file = await this.cached(href, () => this.limited(() => fetchFitsUrl(href, deps)), { name, mission: target.target?.mission ?? target.nameMission });
           return file;
         }),
       );
     }
     const config = this.config();
     const network = this.options.network?.() ?? DEFAULT_NETWORK_SETTINGS;
-    const star: TargetId = target.name ? await resolveTarget(target.name, target.target?.mission ?? null, config, deps) : target.target;
+    const star: TargetId = target.target ?? (await resolveTarget(target.name ?? '', target.nameMission ?? null, config, deps));
     const products = await this.productList(star, network, () => findLightCurves(star, config, deps, network));
     return Promise.all(
       products.map((p) =>

@@ -47,7 +47,7 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
   const targets = new Map<string, TargetRecord>();
   for (const row of list.rows) {
     const sample: SampleRecord = { jobId: id, index: row.index, line: row.line, values: row.values, ...catalogOf(row) };
-    if (row.target && row.key && !row.problem) {
+    if ((row.target || row.name) && row.key && !row.problem) {
       // With the catalogue-window search on, each catalogue period is its own search of the star.
       const period = settings.catalogSearch && row.period !== undefined ? `@P=${row.period}` : '';
       const key = workKey(row.key, row.lightcurveUrls) + period;
@@ -57,7 +57,9 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
           jobId: id,
           key,
           order: row.index,
-          target: row.target,
+          ...(row.target ? { target: row.target } : {}),
+          ...(row.name ? { name: row.name } : {}),
+          ...(row.nameMission ? { nameMission: row.nameMission } : {}),
           ...(row.lightcurveUrls && row.lightcurveUrls.length > 0 ? { lightcurveUrls: row.lightcurveUrls } : {}),
           ...(row.star ? { star: row.star } : {}),
           ...catalogOf(row),

@@ -4,7 +4,7 @@ import type { SearchSettings } from '../search/settings.ts';
 
 export type { CatalogValues };
 import type { TargetResult } from '../search/result.ts';
-import type { TargetId } from '../target.ts';
+import type { Mission, TargetId } from '../target.ts';
 
 /** A job: one uploaded sample list, its settings and its progress counters. */
 export interface JobRecord {
@@ -46,7 +46,11 @@ export interface TargetRecord {
   key: string;
   /** Index of the first sample row naming it, so work is handed out in input order. */
   order: number;
-  target: TargetId;
+  /** The star's catalogue id; absent for a star given by name until MAST resolves it. */
+  target?: TargetId;
+  /** A star given by name (`Kepler-10`), with the mission column's value when there was one. */
+  name?: string;
+  nameMission?: Mission;
   lightcurveUrls?: string[];
   /** Stellar parameters from the first row naming the star (for stellar priors). */
   star?: StarParams;

@@ -1,11 +1,10 @@
 import { AppError } from '../errors.ts';
 import { parseTarget, type Mission, type TargetId } from '../target.ts';
+
+export { parseTargetOrName, type TargetSpec } from '../target.ts';
 import type { MastConfig } from './config.ts';
 import type { MastDeps } from './http.ts';
 import { invoke, invokeRaw } from './invoke.ts';
-
-/** A sample-list target: a catalogue id, resolved now, or a name, resolved through MAST at run time. */
-export type TargetSpec = { kind: 'id'; target: TargetId } | { kind: 'name'; name: string; mission: Mission | null };
 
 /** Cone radius around the resolver's position. lightkurve uses 0.0001″ (§1.3 step 4), which only
  * works when resolver and CAOM share a catalogue position; 2″ tolerates proper motion and rounding,
@@ -21,22 +20,6 @@ const NAME_MISSION: Array<[RegExp, Mission]> = [
   [/^k2[\s-]/i, 'K2'],
   [/^toi[\s-]/i, 'TESS'],
 ];
-
-/**
- * Reads a target cell: `TIC n`, `KIC n`, `EPIC n` (and bare digits with a mission) as ids, anything
- * else with a letter in it as a name such as `Kepler-10`, `TOI-700` or `Pi Men`. Empty cells and bare
- * numbers without a mission stay errors (invalid-sample-row), with parseTarget's messages.
- */
-export function parseTargetOrName(text: string, mission?: Mission | null): TargetSpec {
-  try {
-    return { kind: 'id', target: parseTarget(text, mission) };
-  } catch (err) {
-    const s = text.trim();
-    const looksLikeId = /^(?:tic|tess|kic|kplr|epic|ktwo)[\s_-]*\d+$/i.test(s) || /^\d+$/.test(s);
-    if (s === '' || looksLikeId || !/[a-z]/i.test(s) || s.length > 64) throw err;
-    return { kind: 'name', name: s, mission: mission ?? null };
-  }
-}
 
 /**
  * A star's catalogue id from its name: MAST's resolver (`Mast.Name.Lookup`, §1.4), then a cone

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { parseMission, parseTarget, type Mission, type TargetId } from '../target.ts';
+import { parseMission, parseTarget, parseTargetOrName, type Mission, type TargetId } from '../target.ts';
 import { readBkjdAsBjd, readFullBjd, readNumber, readPositive, readText, readUrls, RowProblem } from './fields.ts';
 import type { SampleFormat, SampleRow, StarParams } from './types.ts';
 
@@ -8,7 +8,7 @@ export type Getter = (column: string) => string | undefined;
 
 export type RowFields = Pick<
   SampleRow,
-  'target' | 'label' | 'period' | 'depthPpm' | 'durationHours' | 'epochBjd' | 'lightcurveUrls' | 'star'
+  'target' | 'name' | 'nameMission' | 'label' | 'period' | 'depthPpm' | 'durationHours' | 'epochBjd' | 'lightcurveUrls' | 'star'
 >;
 
 /** Reads the stellar columns named in `columns` (absent ones skipped); undefined when none has a value. */
@@ -42,6 +42,18 @@ function readTarget(column: string, raw: string | undefined, mission?: Mission |
   }
 }
 
+/** Our target column: an id, or a star's name for MAST's resolver. */
+function readTargetOrName(column: string, raw: string | undefined, mission: Mission | null): Pick<RowFields, 'target' | 'name' | 'nameMission'> {
+  try {
+    const spec = parseTargetOrName(raw ?? '', mission);
+    if (spec.kind === 'id') return { target: spec.target };
+    return { name: spec.name, ...(spec.mission ? { nameMission: spec.mission } : {}) };
+  } catch (err) {
+    if (err instanceof AppError) throw new RowProblem(`column "${column}": ${err.message}`);
+    throw err;
+  }
+}
+
 function readMission(column: string, raw: string | undefined): Mission | null {
   const s = readText(raw);
   if (s === undefined) return null;
@@ -61,7 +73,7 @@ const ours: FormatSpec = {
     'star_radius_rsun', 'star_mass_msun', 'star_logg', 'star_teff_k', 'ld_u1', 'ld_u2',
   ],
   read: (get) => ({
-    target: readTarget('target', get('target'), readMission('mission', get('mission'))),
+    ...readTargetOrName('target', get('target'), readMission('mission', get('mission'))),
     label: readText(get('label')),
     period: readPositive('period', get('period')),
     depthPpm: readPositive('depth_ppm', get('depth_ppm')),

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { targetKey } from '../target.ts';
+import { nameKey, targetKey } from '../target.ts';
 import { RowProblem } from './fields.ts';
 import { detectFormat, FORMATS, type FormatSpec } from './formats.ts';
 import { readCsvRecords, type CsvRecord } from './read-csv.ts';
@@ -56,8 +56,10 @@ function readRow(
       const i = position.get(column);
       return i === undefined ? undefined : values[i];
     });
-    const target = fields.target!;
-    const row: SampleRow = { index, line, values, target, key: targetKey(target) };
+    const row: SampleRow = fields.target
+      ? { index, line, values, target: fields.target, key: targetKey(fields.target) }
+      : { index, line, values, name: fields.name!, key: nameKey(fields.name!, fields.nameMission) };
+    if (fields.nameMission !== undefined) row.nameMission = fields.nameMission;
     // Only defined values, so that an absent optional is absent rather than a key holding undefined.
     if (fields.label !== undefined) row.label = fields.label;
     if (fields.period !== undefined) row.period = fields.period;

@@ -1,4 +1,4 @@
-import type { TargetId } from '../target.ts';
+import type { Mission, TargetId } from '../target.ts';
 
 /** ours: this app's list; seed: the seed notebook's `supervised_dataset.csv`; koi/toi: NASA Exoplanet Archive exports. */
 export type SampleFormat = 'ours' | 'seed' | 'koi' | 'toi';
@@ -22,8 +22,12 @@ export interface SampleRow {
   line: number;
   /** The row's raw values, one per field, unchanged; carried to the output CSV. */
   values: string[];
-  /** Absent when the row is invalid. */
+  /** Absent when the row is invalid or names the star (`name`). */
   target?: TargetId;
+  /** A star named rather than numbered (`Kepler-10`, `Pi Men`; ours only), resolved through MAST at run time. */
+  name?: string;
+  /** The mission column's value for a named star, when given. */
+  nameMission?: Mission;
   /** targetKey(target); absent when invalid. Several rows may share a key (several KOIs of one star). */
   key?: string;
   /** Why the row is invalid; names the column and the rule. */
