@@ -97,7 +97,8 @@ export function parseTargetOrName(text: string, mission?: Mission | null): Targe
     return { kind: 'id', target: parseTarget(text, mission) };
   } catch (err) {
     const s = text.trim();
-    const looksLikeId = /^(?:tic|tess|kic|kplr|epic|ktwo)[\s_-]*\d+$/i.test(s) || /^\d+$/.test(s);
+    // A catalogue prefix means an id, however mistyped (`KIC 11442793x`, `TIC abc`): never a name.
+    const looksLikeId = /^(?:tic|tess|kic|kplr|epic|ktwo)(?:$|[\s_:-]|\d)/i.test(s) || /^\d+$/.test(s);
     if (s === '' || looksLikeId || !/[a-z]/i.test(s) || s.length > 64) throw err;
     return { kind: 'name', name: s, mission: mission ?? null };
   }

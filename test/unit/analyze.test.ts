@@ -109,8 +109,24 @@ describe('the whole analysis of real light curves (release kernel)', () => {
   });
 
   it('refuses a grid larger than the limit before searching, saying what to change', () => {
-    const settings = { ...DEFAULT_SEARCH_SETTINGS, maxPeriods: 1000 };
-    expect(() => analyzeFiles([file(SECTOR1_PLANETS[0][1])], settings, engine)).toThrow(/period grid would have [\d,]+ periods.*raise the frequency factor/);
+    const optimal = { ...DEFAULT_SEARCH_SETTINGS, maxPeriods: 1000 };
+    expect(() => analyzeFiles([file(SECTOR1_PLANETS[0][1])], optimal, engine)).toThrow(
+      expect.objectContaining({ name: 'grid-too-large', message: expect.stringMatching(/optimal grid would have [\d,]+ periods.*narrow the period range.*grid limit is in Settings/) }),
+    );
+    const astropy = { ...optimal, grid: 'astropy' as const };
+    expect(() => analyzeFiles([file(SECTOR1_PLANETS[0][1])], astropy, engine)).toThrow(/autoperiod grid would have [\d,]+ periods.*raise the frequency factor/);
+  });
+
+  it('finds the same planets on astropy\'s grid (lightkurve\'s defaults)', () => {
+    const astropy = { ...DEFAULT_SEARCH_SETTINGS, grid: 'astropy' as const };
+    for (const [, fileName, period] of SECTOR1_PLANETS) {
+      const f = analyzeFiles([file(fileName)], astropy, engine).features;
+      expect(Math.abs((f.bls_period as number) / period - 1), fileName).toBeLessThan(0.005);
+      expect(f.grid).toBe('astropy');
+      // lightkurve's default grid for one TESS sector is about 4,500 periods (mast-and-formats.md §5.1).
+      expect(f.n_periods as number).toBeGreaterThan(4000);
+      expect(f.n_periods as number).toBeLessThan(5000);
+    }
   });
 
   it('reports a truncated file as invalid FITS, never as data', () => {

@@ -49,6 +49,10 @@ describe('ids straight to target_name', () => {
     expect(() => parseTargetOrName('12345')).toThrowError(expect.objectContaining({ name: 'invalid-sample-row' }));
     // An id that says another mission than the mission column stays an error, not a "name".
     expect(() => parseTargetOrName('TIC 5', 'Kepler')).toThrowError(expect.objectContaining({ name: 'invalid-sample-row' }));
+    // A mistyped id is an error, not a star's name.
+    for (const typo of ['KIC 11442793x', 'KIC abc', 'tic12a', 'EPIC-']) {
+      expect(() => parseTargetOrName(typo), typo).toThrowError(expect.objectContaining({ name: 'invalid-sample-row' }));
+    }
   });
 });
 

@@ -11,7 +11,8 @@ import {
 } from '../lightcurve/index.ts';
 import { bestPeak, type BlsEngine, type BlsInput, type BlsPeak } from './bls-types.ts';
 import { finite, fluxFeatures, outsideTransits, signalFeatures } from './features/index.ts';
-import { autoperiod, gridSize, lightkurveDefaults } from './grid.ts';
+import { planOptions, planSearch, type SearchPlan } from './bls-plan.ts';
+import { autoperiod, lightkurveDefaults } from './grid.ts';
 import type { Features, TargetResult } from './result.ts';
 import { biweightWindow, validateSearchSettings, withDefaults, type SearchSettings } from './settings.ts';
 import { tlsColumns } from './tls-columns.ts';
@@ -57,8 +58,11 @@ export function prepareLightCurve(files: LightCurveFile[], settings: SearchSetti
   return { lc, nOutliers: removed, windowDays };
 }
 
-/** The period grid for a light curve: lightkurve's data-derived range unless the settings fix it. */
-export function periodGrid(lc: LightCurve, settings: SearchSettings): Float64Array {
+/**
+ * The search grid for a light curve: lightkurve's data-derived period range (unless the settings fix
+ * it), sampled by the chosen grid; refused before any work when it is over the settings' limit.
+ */
+export function searchPlan(lc: LightCurve, settings: SearchSettings): SearchPlan {
   const defaults = lightkurveDefaults(lc.time);
   const n = lc.time.length;
   const baseline = lc.time[n - 1] - lc.time[0];
@@ -70,27 +74,34 @@ export function periodGrid(lc: LightCurve, settings: SearchSettings): Float64Arr
       `the light curve spans ${baseline.toFixed(2)} d, too short for periods from ${minimumPeriod.toFixed(3)} d with three transits`,
     );
   }
-  const grid = {
-    baseline,
-    durations: settings.durations,
-    minimumPeriod,
-    maximumPeriod,
-    frequencyFactor: settings.frequencyFactor,
-  };
-  const size = gridSize(grid);
-  if (size > settings.maxPeriods) {
-    throw new AppError(
-      'grid-too-large',
-      `the period grid would have ${size.toLocaleString('en-US')} periods (baseline ${baseline.toFixed(1)} d, ` +
-        `${minimumPeriod.toFixed(3)}–${maximumPeriod.toFixed(1)} d), above the limit of ${settings.maxPeriods.toLocaleString('en-US')}; ` +
-        'raise the frequency factor, narrow the period range, or raise the limit in Settings',
-      { size, limit: settings.maxPeriods },
-    );
+  try {
+    return planSearch(lc.time, {
+      grid: settings.grid,
+      periodMin: minimumPeriod,
+      periodMax: maximumPeriod,
+      oversample: settings.oversample,
+      durations: settings.durations,
+      frequencyFactor: settings.frequencyFactor,
+      maxPeriods: settings.maxPeriods,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.name === 'grid-too-large') {
+      throw new AppError(
+        'grid-too-large',
+        `${err.message} (baseline ${baseline.toFixed(1)} d, periods ${minimumPeriod.toFixed(3)}–${maximumPeriod.toFixed(1)} d; the grid limit is in Settings)`,
+        err.details,
+      );
+    }
+    throw err;
   }
-  return autoperiod(grid);
 }
 
-function search(engine: BlsEngine, input: BlsInput, periods: Float64Array, durations: number[], settings: SearchSettings): BlsPeak {
+function search(engine: BlsEngine, input: BlsInput, plan: SearchPlan, settings: SearchSettings): BlsPeak {
+  return bestPeak(engine.power(input, { ...planOptions(plan, settings.objective), memoryBudget: plan.memoryBytes }));
+}
+
+/** A search over an explicit period list with every duration (the catalogue window). */
+function searchPeriods(engine: BlsEngine, input: BlsInput, periods: Float64Array, durations: number[], settings: SearchSettings): BlsPeak {
   const periodogram = engine.power(input, {
     periods,
     durations: Float64Array.from(durations),
@@ -124,7 +135,7 @@ function subset(input: BlsInput, keep: Uint8Array): BlsInput {
  * |t − transit| < duration around every transit of the signals found so far, search the rest on
  * the same grid. Stops early when too few points remain.
  */
-function furtherSignals(engine: BlsEngine, lc: LightCurve, first: BlsPeak, periods: Float64Array, settings: SearchSettings): Features {
+function furtherSignals(engine: BlsEngine, lc: LightCurve, first: BlsPeak, plan: SearchPlan, settings: SearchSettings): Features {
   const features: Features = {};
   let input: BlsInput = { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr };
   let previous = first;
@@ -132,7 +143,7 @@ function furtherSignals(engine: BlsEngine, lc: LightCurve, first: BlsPeak, perio
     const keep = outsideTransits({ ...lc, ...input }, previous.period, previous.transitTime, previous.duration);
     input = subset(input, keep);
     if (input.time.length < 100) break;
-    previous = search(engine, input, periods, settings.durations, settings);
+    previous = search(engine, input, plan, settings);
     Object.assign(features, signalColumns(k === 2 ? 'bls2' : 'bls3', previous));
   }
   return features;
@@ -151,7 +162,7 @@ function catalogSearch(engine: BlsEngine, lc: LightCurve, period: number, settin
     maximumPeriod: period * (1 + settings.catalogWindow),
     frequencyFactor: settings.frequencyFactor,
   });
-  return signalColumns('cat_bls', search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, periods, durations, settings));
+  return signalColumns('cat_bls', searchPeriods(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, periods, durations, settings));
 }
 
 /**
@@ -200,8 +211,8 @@ export function analyzeFiles(
   const started = performance.now();
   const s = validateSearchSettings(withDefaults(settings));
   const { lc, nOutliers, windowDays } = prepareLightCurve(files, s);
-  const periods = periodGrid(lc, s);
-  const peak = search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, periods, s.durations, s);
+  const plan = searchPlan(lc, s);
+  const peak = search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, plan, s);
   const n = lc.time.length;
   const found = peak.index >= 0;
   const outside = found ? outsideTransits(lc, peak.period, peak.transitTime, peak.duration) : new Uint8Array(n).fill(1);
@@ -219,10 +230,11 @@ export function analyzeFiles(
     bls_t0_bjd: finite(peak.transitTime + lc.bjdRef),
     bls_depth_err: finite(peak.depthErr),
     bls_log_likelihood: finite(peak.logLikelihood),
-    n_periods: periods.length,
-    ...(s.maxSignals > 1 ? furtherSignals(engine, lc, peak, periods, s) : {}),
+    n_periods: plan.periods.length,
+    ...(s.maxSignals > 1 ? furtherSignals(engine, lc, peak, plan, s) : {}),
     ...(s.catalogSearch && catalog?.period !== undefined ? catalogSearch(engine, lc, catalog.period, s) : {}),
     ...(s.runTls ? tlsColumns(lc, s, extras.tls, extras.star) : {}),
+    grid: s.grid,
     detrend: s.detrend,
     window_days: finite(windowDays),
     n_outliers: nOutliers,

@@ -73,6 +73,7 @@ export const FEATURE_COLUMNS = [
   ...signalColumns('bls3'),
   ...signalColumns('cat_bls'),
   // Preparation and provenance.
+  'grid',
   'detrend',
   'window_days',
   'n_outliers',

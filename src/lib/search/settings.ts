@@ -22,7 +22,12 @@ export interface SearchSettings {
   /** The same below the median; null (default) keeps low points, so transits survive. */
   outlierSigmaLower: number | null;
   objective: BlsObjective;
-  /** Box durations in days (lightkurve's defaults). */
+  /**
+   * Period and duration grid: 'optimal' (Ofir 2014 periods with Keplerian durations per period,
+   * docs/bls.md) or 'astropy' (autoperiod, uniform in frequency, every duration at every period).
+   */
+  grid: 'optimal' | 'astropy';
+  /** Box durations in days (lightkurve's defaults); the astropy grid only. */
   durations: number[];
   oversample: number;
   /** astropy's frequency_factor; lightkurve uses 10. */
@@ -51,6 +56,7 @@ export const DEFAULT_SEARCH_SETTINGS: SearchSettings = {
   outlierSigmaUpper: 5,
   outlierSigmaLower: null,
   objective: 'likelihood',
+  grid: 'optimal',
   durations: [0.05, 0.1, 0.15, 0.2, 0.25, 0.33],
   oversample: 10,
   frequencyFactor: 10,
@@ -116,6 +122,7 @@ export function validateSearchSettings(s: SearchSettings): SearchSettings {
   if (!(Number.isFinite(s.catalogWindow) && s.catalogWindow > 0 && s.catalogWindow < 1)) {
     throw bad(`catalogue window must be a fraction between 0 and 1, not ${s.catalogWindow}`);
   }
+  if (s.grid !== 'optimal' && s.grid !== 'astropy') throw bad(`grid must be "optimal" or "astropy", not "${s.grid}"`);
   if (typeof s.runTls !== 'boolean') throw bad('Run TLS must be on or off');
   if (!(Number.isFinite(s.tlsMaxSeconds) && s.tlsMaxSeconds > 0)) throw bad(`TLS time limit must be a positive number of seconds, not ${s.tlsMaxSeconds}`);
   return s;
