@@ -27,6 +27,10 @@ describe('a job with Run TLS', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(app.url);
     await page.getByText('Settings', { exact: true }).click();
+    // The grid's size and cost are known before the job starts.
+    await page.getByRole('button', { name: 'Estimate grid and time', exact: true }).click();
+    const estimate = page.getByRole('table', { name: 'Grid estimate' });
+    await expect.poll(() => estimate.textContent()).toMatch(/four years of Kepler.*\d/);
     await page.getByLabel('Run TLS', { exact: true }).check();
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(LIST);

@@ -62,7 +62,7 @@ export function prepareLightCurve(files: LightCurveFile[], settings: SearchSetti
  * The search grid for a light curve: lightkurve's data-derived period range (unless the settings fix
  * it), sampled by the chosen grid; refused before any work when it is over the settings' limit.
  */
-export function searchPlan(lc: LightCurve, settings: SearchSettings): SearchPlan {
+export function searchPlan(lc: Pick<LightCurve, 'time'>, settings: SearchSettings): SearchPlan {
   const defaults = lightkurveDefaults(lc.time);
   const n = lc.time.length;
   const baseline = lc.time[n - 1] - lc.time[0];

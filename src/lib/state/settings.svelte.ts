@@ -9,6 +9,7 @@ import {
   type NetworkSettings,
   type TessAuthor,
 } from '../mast/index.ts';
+import { gridPreview, type GridPreviewRow } from '../search/grid-preview.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../search/settings.ts';
 
 const STORAGE_KEY = 'transit-features:settings:v1';
@@ -70,6 +71,17 @@ export class SettingsState {
     }
     this.durationsError = null;
     this.search.durations = values;
+  }
+
+  /** What the search settings cost on usual light curves (filled on request: it builds the grids). */
+  preview = $state.raw<GridPreviewRow[] | null>(null);
+
+  estimate(): void {
+    try {
+      this.preview = gridPreview(this.searchSnapshot());
+    } catch (err) {
+      this.preview = [{ label: 'settings', points: 0, error: (err as Error).message }];
+    }
   }
 
   /** A plain snapshot of the search settings, for storing with a job and sending to workers. */
