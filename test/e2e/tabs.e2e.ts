@@ -16,7 +16,8 @@ describe('a second tab on a running job', () => {
 
   beforeAll(async () => {
     app = await serveApp();
-    mast = await startMockMast({ lightcurveDir: LIGHTCURVES, downloadLatencyMs: 400 });
+    // Slow downloads keep the job running while the second tab opens.
+    mast = await startMockMast({ lightcurveDir: LIGHTCURVES, downloadLatencyMs: 3000 });
     browser = await launchBrowser();
   });
 
