@@ -1,10 +1,11 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { LightCurveProduct } from '../mast/index.ts';
+import type { CleanedPart } from '../lightcurve/file.ts';
 import type { LightCurveFile } from '../search/analyze.ts';
 
 export const LC_CACHE_DB_NAME = 'transit-features-lc';
 /** Bump only with a migration; the cache may be emptied by one (it is only a cache). */
-export const LC_CACHE_DB_VERSION = 1;
+export const LC_CACHE_DB_VERSION = 2;
 /** A star's product list is asked again after this long: MAST adds sectors as TESS observes. */
 export const LIST_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -12,10 +13,16 @@ interface FileValue {
   key: string;
   file: LightCurveFile;
 }
+interface CleanedValue {
+  key: string;
+  part: CleanedPart;
+}
 interface EntryValue {
   key: string;
   bytes: number;
   lastUsed: number;
+  /** Which store holds the entry; absent (version 1) means a raw file. */
+  kind?: 'file' | 'cleaned';
 }
 interface ListValue {
   key: string;
@@ -30,6 +37,8 @@ interface LcCacheSchema extends DBSchema {
   entries: { key: string; value: EntryValue; indexes: { 'by-used': number } };
   /** Product lists per star and product choice. */
   lists: { key: string; value: ListValue };
+  /** A file's cleaned arrays per quality mask, keyed `<file key>#<mask>`: a smaller, ready copy. */
+  cleaned: { key: string; value: CleanedValue };
 }
 
 /** What the network source needs from a cache; tests and "cache off" use other implementations. */
@@ -38,6 +47,17 @@ export interface LightCurveCache {
   putFile(key: string, file: LightCurveFile): Promise<void>;
   getList(key: string): Promise<LightCurveProduct[] | undefined>;
   putList(key: string, products: LightCurveProduct[]): Promise<void>;
+  getCleaned?(key: string, mask: string): Promise<CleanedPart | undefined>;
+  putCleaned?(key: string, part: CleanedPart): Promise<void>;
+}
+
+function cleanedKey(key: string, mask: string): string {
+  return `${key}#${mask}`;
+}
+
+function cleanedBytes(part: CleanedPart): number {
+  const { time, flux, fluxErr } = part.lc;
+  return time.byteLength + flux.byteLength + (fluxErr?.byteLength ?? 0);
 }
 
 /**
@@ -63,6 +83,8 @@ export class IdbLightCurveCache implements LightCurveCache {
           db.createObjectStore('entries', { keyPath: 'key' }).createIndex('by-used', 'lastUsed');
           db.createObjectStore('lists', { keyPath: 'key' });
         }
+        // Version 2 adds the cleaned arrays beside the raw files; nothing stored is dropped.
+        if (oldVersion < 2) db.createObjectStore('cleaned', { keyPath: 'key' });
       },
       blocking() {
         db.close();
@@ -98,6 +120,28 @@ export class IdbLightCurveCache implements LightCurveCache {
     await this.evict();
   }
 
+  async getCleaned(key: string, mask: string): Promise<CleanedPart | undefined> {
+    const id = cleanedKey(key, mask);
+    const tx = this.db.transaction(['cleaned', 'entries'], 'readwrite');
+    const [value, entry] = await Promise.all([tx.objectStore('cleaned').get(id), tx.objectStore('entries').get(id)]);
+    if (value && entry) await tx.objectStore('entries').put({ ...entry, lastUsed: this.tick() });
+    await tx.done;
+    return value && entry ? value.part : undefined;
+  }
+
+  async putCleaned(key: string, part: CleanedPart): Promise<void> {
+    const bytes = cleanedBytes(part);
+    if (bytes > this.capBytes) return;
+    const id = cleanedKey(key, part.mask);
+    const tx = this.db.transaction(['cleaned', 'entries'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('cleaned').put({ key: id, part }),
+      tx.objectStore('entries').put({ key: id, bytes, lastUsed: this.tick(), kind: 'cleaned' }),
+      tx.done,
+    ]);
+    await this.evict();
+  }
+
   async getList(key: string): Promise<LightCurveProduct[] | undefined> {
     const value = await this.db.get('lists', key);
     return value && this.now() - value.savedAt < LIST_TTL_MS ? value.products : undefined;
@@ -114,8 +158,14 @@ export class IdbLightCurveCache implements LightCurveCache {
   }
 
   async clear(): Promise<void> {
-    const tx = this.db.transaction(['files', 'entries', 'lists'], 'readwrite');
-    await Promise.all([tx.objectStore('files').clear(), tx.objectStore('entries').clear(), tx.objectStore('lists').clear(), tx.done]);
+    const tx = this.db.transaction(['files', 'entries', 'lists', 'cleaned'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('files').clear(),
+      tx.objectStore('entries').clear(),
+      tx.objectStore('lists').clear(),
+      tx.objectStore('cleaned').clear(),
+      tx.done,
+    ]);
   }
 
   close(): void {
@@ -124,13 +174,13 @@ export class IdbLightCurveCache implements LightCurveCache {
 
   /** Deletes the least recently used files until the rest fits under the cap. */
   private async evict(): Promise<void> {
-    const tx = this.db.transaction(['files', 'entries'], 'readwrite');
+    const tx = this.db.transaction(['files', 'entries', 'cleaned'], 'readwrite');
     const entries = tx.objectStore('entries');
     let total = (await entries.getAll()).reduce((s, e) => s + e.bytes, 0);
     let cursor = await entries.index('by-used').openCursor();
     while (cursor && total > this.capBytes) {
       total -= cursor.value.bytes;
-      await tx.objectStore('files').delete(cursor.value.key);
+      await tx.objectStore(cursor.value.kind === 'cleaned' ? 'cleaned' : 'files').delete(cursor.value.key);
       await cursor.delete();
       cursor = await cursor.continue();
     }

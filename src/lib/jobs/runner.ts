@@ -1,4 +1,5 @@
 import { AppError, toAppError } from '../errors.ts';
+import { qualityMaskKey } from '../lightcurve/file.ts';
 import type { CatalogValues, LightCurveFile } from '../search/analyze.ts';
 import type { StarParams } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
@@ -11,6 +12,8 @@ import type { JobRecord, TargetRecord } from './types.ts';
 export interface AnalysisContext {
   catalog?: CatalogValues;
   star?: StarParams;
+  /** Return the files' cleaned arrays with the result, for the light-curve cache. */
+  returnCleaned?: boolean;
 }
 
 export interface AnalysisPool {
@@ -20,7 +23,10 @@ export interface AnalysisPool {
 
 /** The network side: every light-curve file of one work unit, or an AppError saying why not. */
 export interface LightCurveSource {
-  fetchFiles(target: TargetRecord, signal: AbortSignal): Promise<LightCurveFile[]>;
+  /** `hints.qualityMask` (a `qualityMaskKey`) lets a cache hand over files already cleaned that way. */
+  fetchFiles(target: TargetRecord, signal: AbortSignal, hints?: { qualityMask?: string }): Promise<LightCurveFile[]>;
+  /** Keeps the cleaned arrays an analysis returned (the light-curve cache); optional. */
+  storeCleaned?(items: NonNullable<TargetResult['cleaned']>): Promise<void>;
 }
 
 export interface RunnerEvents {
@@ -151,7 +157,7 @@ export class JobRunner {
         }
         const target = queue[next++];
         downloading++;
-        const got = await this.download(target);
+        const got = await this.download(target, job.settings);
         downloading--;
         if (got && 'failed' in got) await save(target, got.failed);
         else if (got) ready.push(got);
@@ -187,11 +193,11 @@ export class JobRunner {
   }
 
   /** One target's files, or its failure; null when the run was abandoned. */
-  private async download(target: TargetRecord): Promise<Prefetched | { failed: TargetResult } | null> {
+  private async download(target: TargetRecord, settings: SearchSettings): Promise<Prefetched | { failed: TargetResult } | null> {
     const signal = this.controller.signal;
     const t0 = performance.now();
     try {
-      const files = await this.source.fetchFiles(target, signal);
+      const files = await this.source.fetchFiles(target, signal, { qualityMask: qualityMaskKey(settings.qualityMask) });
       if (signal.aborted) return null;
       const bytes = files.reduce((s, f) => s + f.bytes.byteLength, 0);
       return { target, files, downloadMs: performance.now() - t0, bytes };
@@ -206,7 +212,14 @@ export class JobRunner {
     const { downloadMs, bytes } = item;
     try {
       const { catalog, star } = item.target;
-      const result = await this.pool.analyze(item.files, settings, { ...(catalog ? { catalog } : {}), ...(star ? { star } : {}) });
+      const returnCleaned = this.source.storeCleaned !== undefined;
+      const { cleaned, ...result } = await this.pool.analyze(item.files, settings, {
+        ...(catalog ? { catalog } : {}),
+        ...(star ? { star } : {}),
+        ...(returnCleaned ? { returnCleaned } : {}),
+      });
+      // The cleaned arrays go to the cache, never into the stored result; a cache failure is the cache's to report.
+      if (cleaned && cleaned.length > 0) void this.source.storeCleaned?.(cleaned).catch(() => {});
       if (signal.aborted) return null;
       return { ...result, downloadMs, bytes };
     } catch (err) {

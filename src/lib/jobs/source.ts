@@ -10,6 +10,7 @@ import {
   type MastDeps,
   type NetworkSettings,
 } from '../mast/index.ts';
+import type { TargetResult } from '../search/result.ts';
 import type { LightCurveFile } from '../search/analyze.ts';
 import { targetKey, type TargetId } from '../target.ts';
 import type { LightCurveCache } from './lc-cache.ts';
@@ -54,14 +55,15 @@ export class NetworkSource implements LightCurveSource {
     private readonly options: NetworkSourceOptions = {},
   ) {}
 
-  async fetchFiles(target: TargetRecord, signal: AbortSignal): Promise<LightCurveFile[]> {
+  async fetchFiles(target: TargetRecord, signal: AbortSignal, hints: { qualityMask?: string } = {}): Promise<LightCurveFile[]> {
     const deps: MastDeps = { ...this.options.deps, fetch: this.fetchFn, signal };
+    const mask = hints.qualityMask;
     if (target.lightcurveUrls && target.lightcurveUrls.length > 0) {
       return Promise.all(
         target.lightcurveUrls.map(async (url) => {
           const href = new URL(url, this.baseUrl).href;
           const name = decodeURIComponent(new URL(href).pathname.split('/').pop() || href);
-          const file = await this.cached(href, () => this.limited(() => fetchFitsUrl(href, deps)), { name, mission: target.target?.mission ?? target.nameMission });
+          const file = await this.cached(href, () => this.limited(() => fetchFitsUrl(href, deps)), { name, mission: target.target?.mission ?? target.nameMission }, mask);
           return file;
         }),
       );
@@ -77,9 +79,16 @@ export class NetworkSource implements LightCurveSource {
           mission: p.mission,
           author: p.author,
           segment: p.segment,
-        }),
+        }, mask),
       ),
     );
+  }
+
+  /** Keeps the cleaned arrays of files analysed now, so that the next job with the same mask skips reading and cleaning. */
+  async storeCleaned(items: NonNullable<TargetResult['cleaned']>): Promise<void> {
+    const cache = await this.openCache();
+    if (!cache?.putCleaned) return;
+    for (const { cacheKey, part } of items) await this.quietly(() => cache.putCleaned!(cacheKey, part));
   }
 
   private async productList(star: TargetId, network: NetworkSettings, find: () => Promise<LightCurveProduct[]>): Promise<LightCurveProduct[]> {
@@ -95,17 +104,23 @@ export class NetworkSource implements LightCurveSource {
     return products;
   }
 
-  private async cached(key: string, download: () => Promise<ArrayBuffer>, meta: Omit<LightCurveFile, 'bytes'>): Promise<LightCurveFile> {
+  private async cached(key: string, download: () => Promise<ArrayBuffer>, meta: Omit<LightCurveFile, 'bytes'>, mask?: string): Promise<LightCurveFile> {
     const cache = await this.openCache();
+    // Cleaned arrays for this mask first: smaller than the FITS file, and nothing left to parse.
+    const cleaned = cache?.getCleaned && mask ? await this.quietly(() => cache.getCleaned!(key, mask)) : undefined;
+    if (cleaned) {
+      this.stats.cachedFiles++;
+      return { ...meta, cacheKey: key, bytes: new ArrayBuffer(0), cleaned };
+    }
     const hit = cache ? await this.quietly(() => cache.getFile(key)) : undefined;
     if (hit) {
       this.stats.cachedFiles++;
-      return { ...meta, bytes: hit.bytes };
+      return { ...meta, cacheKey: key, bytes: hit.bytes };
     }
     const bytes = await download();
     this.stats.networkFiles++;
     this.stats.networkBytes += bytes.byteLength;
-    const file: LightCurveFile = { ...meta, bytes };
+    const file: LightCurveFile = { ...meta, cacheKey: key, bytes };
     if (cache) await this.quietly(() => cache.putFile(key, file));
     return file;
   }

@@ -1,6 +1,6 @@
 import { version as APP_VERSION } from '../../../package.json';
 import { AppError } from '../errors.ts';
-import type { LightCurveFile } from '../lightcurve/file.ts';
+import { qualityMaskKey, type LightCurveFile } from '../lightcurve/file.ts';
 import {
   cleanLightCurve,
   flattenLightCurve,
@@ -20,6 +20,7 @@ import type { TlsEngine } from './tls/index.ts';
 import type { StarParams } from '../samples/index.ts';
 
 export type { LightCurveFile };
+export { qualityMaskKey };
 export { APP_VERSION };
 
 /** The sample list's catalogue values for the star (docs/features.md `input_*`); never used by the blind search. */
@@ -41,17 +42,24 @@ export interface PreparedLightCurve {
   windowDays: number;
 }
 
-/** Reads, cleans and stitches the files of one star. */
-export function loadLightCurve(files: LightCurveFile[], settings: SearchSettings): LightCurve {
+/** Reads and cleans each file (or takes its cached cleaned arrays), in the files' order. */
+export function cleanFiles(files: LightCurveFile[], settings: SearchSettings): LightCurve[] {
   if (files.length === 0) throw new AppError('no-light-curve', 'no light-curve file to analyse');
-  const parts = files.map((f) => cleanLightCurve(readLightCurve(f.bytes, f.name), { qualityMask: settings.qualityMask }));
+  const mask = qualityMaskKey(settings.qualityMask);
+  return files.map((f) =>
+    f.cleaned && f.cleaned.mask === mask ? f.cleaned.lc : cleanLightCurve(readLightCurve(f.bytes, f.name), { qualityMask: settings.qualityMask }),
+  );
+}
+
+/** Reads, cleans and stitches the files of one star. */
+export function loadLightCurve(files: LightCurveFile[], settings: SearchSettings, parts = cleanFiles(files, settings)): LightCurve {
   return parts.length === 1 ? parts[0] : stitchLightCurves(parts);
 }
 
 /** Reads, cleans, stitches, detrends and removes outliers: the light curve as the search sees it. */
-export function prepareLightCurve(files: LightCurveFile[], settings: SearchSettings): PreparedLightCurve {
+export function prepareLightCurve(files: LightCurveFile[], settings: SearchSettings, parts?: LightCurve[]): PreparedLightCurve {
   const s = withDefaults(settings);
-  const loaded = loadLightCurve(files, s);
+  const loaded = loadLightCurve(files, s, parts ?? cleanFiles(files, s));
   const windowDays = s.detrend === 'biweight' ? biweightWindow(s) : s.detrend === 'savgol' ? s.savgolWindow * loaded.cadenceDays : Number.NaN;
   const flat = flattenLightCurve(loaded, { method: s.detrend, windowDays, savgolWindow: s.savgolWindow });
   const { lc, removed } = removeOutliers(flat, { upper: s.outlierSigmaUpper, lower: s.outlierSigmaLower });
@@ -199,6 +207,8 @@ export function authorOf(file: LightCurveFile): string {
 export interface AnalysisExtras {
   tls?: TlsEngine;
   star?: StarParams;
+  /** Return the files' cleaned arrays (for the light-curve cache) with the result. */
+  returnCleaned?: boolean;
 }
 
 export function analyzeFiles(
@@ -210,7 +220,8 @@ export function analyzeFiles(
 ): TargetResult {
   const started = performance.now();
   const s = validateSearchSettings(withDefaults(settings));
-  const { lc, nOutliers, windowDays } = prepareLightCurve(files, s);
+  const parts = cleanFiles(files, s);
+  const { lc, nOutliers, windowDays } = prepareLightCurve(files, s, parts);
   const plan = searchPlan(lc, s);
   const peak = search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, plan, s);
   const n = lc.time.length;
@@ -248,10 +259,15 @@ export function analyzeFiles(
     app_version: APP_VERSION,
     kernel_version: engine.version,
   };
+  const mask = qualityMaskKey(s.qualityMask);
+  const cleaned = extras.returnCleaned
+    ? files.flatMap((f, i) => (f.cacheKey && !(f.cleaned && f.cleaned.mask === mask) ? [{ cacheKey: f.cacheKey, part: { mask, lc: parts[i] } }] : []))
+    : [];
   return {
     status: 'ok',
     features,
     kernelVersion: engine.version,
     analysisMs: performance.now() - started,
+    ...(cleaned.length > 0 ? { cleaned } : {}),
   };
 }

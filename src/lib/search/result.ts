@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.ts';
+import type { CleanedPart } from '../lightcurve/file.ts';
 import { TLS_FEATURE_COLUMNS } from './tls/features.ts';
 
 /** The seed notebook's 27 columns, in its order and units (docs/features.md). */
@@ -104,4 +105,9 @@ export interface TargetResult {
   downloadMs?: number;
   analysisMs?: number;
   bytes?: number;
+  /**
+   * Cleaned arrays of the files that were cleaned now, for the light-curve cache; the runner hands
+   * them to the cache and never stores them with the result.
+   */
+  cleaned?: Array<{ cacheKey: string; part: CleanedPart }>;
 }

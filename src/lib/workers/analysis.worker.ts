@@ -19,7 +19,7 @@ const api = {
     try {
       engine ??= loadBrowserEngine();
       const tls = settings.runTls ? await (tlsEngine ??= loadBrowserTlsEngine()) : undefined;
-      return analyzeFiles(files, settings, await engine, context.catalog, { tls, star: context.star });
+      return analyzeFiles(files, settings, await engine, context.catalog, { tls, star: context.star, returnCleaned: context.returnCleaned });
     } catch (err) {
       // A failed target is a result, returned whole so its code and message survive the boundary.
       const e = toAppError(err, 'kernel-error');
