@@ -1,3 +1,4 @@
+import { align16, ensureMemory } from './grow';
 // One block per search, laid out after the static data: the input, output and per-point work
 // arrays ("slots", one f64 per element; the two duration-range slots hold i32) sized by `layoutSearch`, then the per-bin work arrays that `run`
 // sizes once it knows the bin count. Nothing is freed: the next `layoutSearch` starts over.
@@ -21,9 +22,6 @@ export const SLOT_DURATION_COUNT: i32 = 15; // i32 per period: number of duratio
 const SLOT_COUNT: i32 = 16;
 const MAX_WORK: i32 = 4;
 
-const PAGE: u64 = 65536;
-// wasm32 addresses at most 65536 pages of 64 KiB.
-const MAX_BYTES: u64 = 65536 * PAGE;
 
 const slots = memory.data(SLOT_COUNT << 3);
 const work = memory.data(MAX_WORK << 3);
@@ -32,18 +30,7 @@ let nPeriods: i32 = 0;
 let nDurations: i32 = 0;
 let slotsEnd: u64 = 0;
 
-@inline function align16(x: u64): u64 {
-  return (x + 15) & ~(<u64>15);
-}
 
-/** Grows the memory so that [0, end) is addressable; false if the host refuses. */
-function ensureMemory(end: u64): bool {
-  if (end > MAX_BYTES) return false;
-  const have = <u64>memory.size() * PAGE;
-  if (end <= have) return true;
-  const pages = <i32>((end - have + PAGE - 1) / PAGE);
-  return memory.grow(pages) >= 0;
-}
 
 /** Room for one search's slots; returns 0, 5 for bad counts, or -1 when memory cannot grow. */
 export function layoutSearch(points: i32, periods: i32, durations: i32): i32 {

@@ -1,3 +1,4 @@
+import { align16, ensureMemory } from './grow';
 // TLS kernel (Hippke & Heller 2019, `transitleastsquares` 1.0.31): for each trial period, phase-fold,
 // sort by phase, and slide every template whose width fits the period over the folded fluxes; return
 // the lowest chi2 with its template and depth. A separate WASM entry from the BLS kernel.
@@ -42,8 +43,6 @@ const W_S32: i32 = 26; // f32 × (rows · (maxWidth + 8)): s, zero-padded
 const W_LIST: i32 = 27; // i32 × (points + maxWidth): candidate window positions
 const SLOT_COUNT: i32 = 28;
 
-const PAGE: u64 = 65536;
-const MAX_BYTES: u64 = 65536 * PAGE;
 
 const slots = memory.data(SLOT_COUNT << 3);
 let nPoints: i32 = 0;
@@ -51,21 +50,11 @@ let nPeriods: i32 = 0;
 let nRows: i32 = 0;
 let maxWidth: i32 = 0;
 
-@inline function align16(x: u64): u64 {
-  return (x + 15) & ~(<u64>15);
-}
 
 @inline function slot(s: i32): usize {
   return load<usize>(slots + (<usize>s << 3));
 }
 
-function ensureMemory(end: u64): bool {
-  if (end > MAX_BYTES) return false;
-  const have = <u64>memory.size() * PAGE;
-  if (end <= have) return true;
-  const pages = <i32>((end - have + PAGE - 1) / PAGE);
-  return memory.grow(pages) >= 0;
-}
 
 function slotBytes(s: i32): u64 {
   const patched = <u64>(nPoints + maxWidth);
