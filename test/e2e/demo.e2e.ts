@@ -1,7 +1,5 @@
-import Papa from 'papaparse';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveApp } from '../helpers/browser.ts';
+import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
 
 describe('the built-in demo', () => {
   let app: Awaited<ReturnType<typeof serveApp>>;
@@ -30,12 +28,9 @@ describe('the built-in demo', () => {
     await page.getByRole('button', { name: 'Try the demo', exact: true }).click();
     await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('4 valid rows');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '', { timeout: 200_000, interval: 250 }).toContain('Finished');
+    await waitForFinished(page);
 
-    const downloadPromise = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download CSV', exact: true }).click();
-    const csv = readFileSync((await (await downloadPromise).path())!, 'utf8');
-    const rows = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true }).data;
+    const rows = await downloadCsvRows(page);
     expect(rows.map((r) => [r.target, r.status])).toEqual([
       ['TIC 25155310', 'ok'],
       ['TIC 231663901', 'ok'],

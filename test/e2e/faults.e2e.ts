@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveApp } from '../helpers/browser.ts';
+import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { startMockMast, type MockMast } from '../mock-mast/index.ts';
 
@@ -56,12 +55,9 @@ describe('a job in the browser with MAST faults switched on', () => {
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(list);
     await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('3 valid rows');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '', { timeout: 50_000, interval: 250 }).toContain('Finished');
+    await waitForFinished(page, 50_000);
 
-    const downloadPromise = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download CSV', exact: true }).click();
-    const csv = readFileSync((await (await downloadPromise).path())!, 'utf8');
-    const rows = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true }).data;
+    const rows = await downloadCsvRows(page);
     expect(rows.map((r) => [r.target, r.status, r.error.split(':')[0]])).toEqual([
       ['TIC 25155310', 'ok', ''],
       ['TIC 12345', 'failed', 'target-not-found'],

@@ -9,7 +9,7 @@ import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
 import { analyzeFiles } from '../../src/lib/search/analyze.ts';
 import { FEATURE_COLUMNS } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
-import { launchBrowser, serveApp } from '../helpers/browser.ts';
+import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { startMockMast } from '../mock-mast/server.ts';
 
@@ -47,10 +47,8 @@ describe('the same features from the app (browser, MAST stand-in) and from Node'
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(list);
     await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('3 valid rows');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '', { timeout: 120_000, interval: 250 }).toContain('Finished');
-    const downloadPromise = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download CSV', exact: true }).click();
-    const appRows = Papa.parse<Record<string, string>>(readFileSync((await (await downloadPromise).path())!, 'utf8'), { header: true, skipEmptyLines: true }).data;
+    await waitForFinished(page, 120_000);
+    const appRows = await downloadCsvRows(page);
 
     const engine = await createBlsEngine(await loadKernelBytes('release'));
     const nodeCsv = buildResultsCsv(

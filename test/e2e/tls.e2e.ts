@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveApp } from '../helpers/browser.ts';
+import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 
 const LIST = path.join(REPO_ROOT, 'test/fixtures/e2e/tls-list.csv');
@@ -35,12 +33,9 @@ describe('a job with Run TLS', () => {
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(LIST);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '', { timeout: 200_000, interval: 250 }).toContain('Finished');
+    await waitForFinished(page);
 
-    const downloadPromise = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download CSV', exact: true }).click();
-    const csv = readFileSync((await (await downloadPromise).path())!, 'utf8');
-    const rows = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true }).data;
+    const rows = await downloadCsvRows(page);
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row.status, row.error).toBe('ok');

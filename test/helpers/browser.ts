@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type BrowserContext } from 'playwright-core';
+import Papa from 'papaparse';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { createStaticServer } from '../../scripts/static-server.mjs';
 import { REPO_ROOT } from './paths.ts';
 
@@ -47,4 +49,17 @@ export async function serveApp(): Promise<{ url: string; close(): Promise<void> 
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Waits until the page's job says Finished. */
+export async function waitForFinished(page: Page, timeout = 200_000): Promise<void> {
+  await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '', { timeout, interval: 250 }).toContain('Finished');
+}
+
+/** Presses Download CSV, as a person would, and returns the file's rows keyed by column. */
+export async function downloadCsvRows(page: Page): Promise<Array<Record<string, string>>> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download CSV', exact: true }).click();
+  const csv = readFileSync((await (await download).path())!, 'utf8');
+  return Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true }).data;
 }
