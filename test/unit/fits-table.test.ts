@@ -1,32 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFits, readColumn, readStrings } from '../../src/lib/fits/index.ts';
 import { AppError } from '../../src/lib/errors.ts';
-
-/** Header bytes: the cards, END, blank-padded to a 2880-byte block. */
-function headerBytes(cards: string[]): Uint8Array {
-  const text = [...cards, 'END'].map((c) => c.padEnd(80, ' ')).join('');
-  const out = new Uint8Array(Math.ceil(text.length / 2880) * 2880).fill(0x20);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-const kv = (key: string, value: string | number | boolean) =>
-  `${key.padEnd(8)}= ${(typeof value === 'string' ? `'${value}'` : typeof value === 'boolean' ? (value ? 'T' : 'F') : String(value)).padStart(20)}`;
-
-function fitsFile(...parts: Uint8Array[]): Uint8Array {
-  const padded = parts.map((p) => {
-    const out = new Uint8Array(Math.ceil(p.length / 2880) * 2880);
-    out.set(p);
-    return out;
-  });
-  const all = new Uint8Array(padded.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of padded) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
-}
+import { fitsFile, headerBytes, kv } from '../helpers/fits-writer.ts';
 
 const PRIMARY = headerBytes([kv('SIMPLE', true), kv('BITPIX', 8), kv('NAXIS', 0), kv('EXTEND', true)]);
 

@@ -1,6 +1,6 @@
 /**
- * Mission-aware loading of one light-curve file: Kepler/K2 SOC and TESS SPOC products (PDCSAP_FLUX,
- * like lightkurve's readers) and the eleanor HLSP (CORR_FLUX). Header facts follow
+ * Mission-aware loading of one light-curve file: Kepler/K2 SOC, TESS SPOC and TESS-SPOC products
+ * (PDCSAP_FLUX, like lightkurve's readers), the eleanor HLSP (CORR_FLUX) and QLP (SAP_FLUX). Header facts follow
  * docs/mast-and-formats.md §4 and the fixtures README "Header / structure facts".
  */
 import type { Mission } from '../target.ts';
@@ -9,11 +9,19 @@ import { fitsInvalid, hasColumn, numberOrNull, readColumn, readFits, stringOrNul
 import type { RawLightCurve, SegmentKind } from './types.ts';
 import { median } from './arrays.ts';
 
-/** Flux column and its error, in order of preference. */
-const FLUX_COLUMNS: Array<[flux: string, err: string]> = [
-  ['PDCSAP_FLUX', 'PDCSAP_FLUX_ERR'], // mission products (lightkurve's default flux_column)
-  ['CORR_FLUX', 'FLUX_ERR'], // eleanor HLSP
+/** Flux column and its error columns (the first present wins), in order of preference. */
+const FLUX_COLUMNS: Array<[flux: string, errs: string[]]> = [
+  ['PDCSAP_FLUX', ['PDCSAP_FLUX_ERR']], // mission products and TESS-SPOC (lightkurve's default flux_column)
+  ['CORR_FLUX', ['FLUX_ERR']], // eleanor HLSP
 ];
+
+/**
+ * QLP HLSP, as lightkurve's qlp reader: SAP_FLUX with KSPSAP_FLUX_ERR (sectors 1-55) or DET_FLUX_ERR
+ * (later). Recognised by QLP's own detrended-flux column, so that a mission file that lacks
+ * PDCSAP_FLUX is refused rather than read from its raw SAP_FLUX.
+ */
+const QLP_MARKERS = ['KSPSAP_FLUX', 'DET_FLUX'];
+const QLP_FLUX: [flux: string, errs: string[]] = ['SAP_FLUX', ['KSPSAP_FLUX_ERR', 'DET_FLUX_ERR']];
 
 const QUALITY_COLUMNS = ['QUALITY', 'SAP_QUALITY'];
 
@@ -106,11 +114,12 @@ function pickFlux(file: FitsFile, hdu: FitsHdu, wanted?: string): [string, strin
     const err = `${wanted}_ERR`;
     return [wanted, hasColumn(hdu, err) ? err : null];
   }
-  for (const [flux, err] of FLUX_COLUMNS) {
-    if (hasColumn(hdu, flux)) return [flux, hasColumn(hdu, err) ? err : null];
+  const qlp = QLP_MARKERS.some((c) => hasColumn(hdu, c));
+  for (const [flux, errs] of qlp ? [...FLUX_COLUMNS, QLP_FLUX] : FLUX_COLUMNS) {
+    if (hasColumn(hdu, flux)) return [flux, errs.find((e) => hasColumn(hdu, e)) ?? null];
   }
   const known = hdu.columns.map((c) => c.name).join(', ');
-  throw invalid(file, hdu, `has neither PDCSAP_FLUX nor CORR_FLUX (columns: ${known})`);
+  throw invalid(file, hdu, `has neither PDCSAP_FLUX nor CORR_FLUX, nor QLP's SAP_FLUX with KSPSAP_FLUX or DET_FLUX (columns: ${known})`);
 }
 
 function invalid(file: FitsFile, hdu: FitsHdu, problem: string): AppError {
