@@ -34,6 +34,7 @@ describe('the whole analysis of real light curves (release kernel)', () => {
     expect(Math.abs((f.bls_period as number) / period - 1)).toBeLessThan(0.005);
     expect(f.bls_snr as number).toBeGreaterThan(20);
     expect(f.segments).toBe('S1');
+    expect([f.sectors, f.quarters, f.campaigns]).toEqual(['1', undefined, undefined]);
     expect(f.bls_t0_bjd as number).toBeCloseTo((f.bls_t0 as number) + 2457000, 9);
     expect(result.kernelVersion).toMatch(/^[0-9a-f]{16}$/);
     // A planet: odd and even transits agree within 3σ, no secondary eclipse, a box fits better than a sinusoid.
@@ -86,6 +87,7 @@ describe('the whole analysis of real light curves (release kernel)', () => {
     expect(f.mission).toBe('K2');
     expect(f.author).toBe('K2');
     expect(f.segments).toBe('C5');
+    expect(f.campaigns).toBe('5');
   });
 
   it('finds WASP-126 b in the older tess-data-alerts release of the same sector too', () => {
@@ -101,6 +103,8 @@ describe('the whole analysis of real light curves (release kernel)', () => {
     const result = analyzeFiles(names.map(file), DEFAULT_SEARCH_SETTINGS, engine);
     expect(result.status).toBe('ok');
     expect(result.features.segments).toBe('Q3 Q4 Q5');
+    expect(result.features.quarters).toBe('3 4 5');
+    expect(result.features.sectors).toBeUndefined();
     expect(result.features.n_files).toBe(3);
     expect(result.features.baseline_days as number).toBeGreaterThan(270);
     expect(result.features.n_points as number).toBeGreaterThan(9000);

@@ -186,6 +186,16 @@ export function inputColumns(catalog: CatalogValues | undefined): Features {
   };
 }
 
+/** `S1 S2` → sectors `1 2`; `Q3 Q4` → quarters; `C5` → campaigns: the numbers alone, per kind. */
+export function segmentNumbers(segments: string[]): Features {
+  const numbers = (prefix: string) =>
+    segments
+      .filter((s) => s.startsWith(prefix))
+      .map((s) => s.slice(prefix.length))
+      .join(' ') || undefined;
+  return { sectors: numbers('S'), quarters: numbers('Q'), campaigns: numbers('C') };
+}
+
 /** The pipeline that made a file, from the archive's answer or else the file name's pattern. */
 export function authorOf(file: LightCurveFile): string {
   if (file.author) return file.author;
@@ -252,6 +262,7 @@ export function analyzeFiles(
     mission: lc.mission,
     author: [...new Set(files.map(authorOf).filter(Boolean))].join(' '),
     segments: lc.segments.join(' '),
+    ...segmentNumbers(lc.segments),
     n_files: files.length,
     n_points: n,
     baseline_days: lc.time[n - 1] - lc.time[0],
