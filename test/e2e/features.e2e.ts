@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
@@ -10,6 +10,7 @@ import { analyzeFiles } from '../../src/lib/search/analyze.ts';
 import { FEATURE_COLUMNS } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
+import { lightCurveFile } from '../helpers/fixtures.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { startMockMast } from '../mock-mast/server.ts';
 
@@ -55,9 +56,7 @@ describe('the same features from the app (browser, MAST stand-in) and from Node'
       ['target'],
       FEATURE_COLUMNS,
       TARGETS.map(([target, name]) => {
-        const bytes = readFileSync(path.join(LIGHTCURVES, name));
-        const file = { name, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
-        const result = analyzeFiles([file], DEFAULT_SEARCH_SETTINGS, engine);
+        const result = analyzeFiles([lightCurveFile(name)], DEFAULT_SEARCH_SETTINGS, engine);
         return { values: [target], status: result.status, features: result.features };
       }),
     );

@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBlsEngine } from '../../src/lib/kernels/bls-kernel.ts';
 import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
-import { analyzeFiles, type LightCurveFile } from '../../src/lib/search/analyze.ts';
+import { analyzeFiles } from '../../src/lib/search/analyze.ts';
 import type { BlsEngine } from '../../src/lib/search/bls-types.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
-import { LIGHTCURVES } from '../helpers/paths.ts';
+import { lightCurveFile } from '../helpers/fixtures.ts';
 
-function file(name: string): LightCurveFile {
-  const bytes = readFileSync(path.join(LIGHTCURVES, name));
-  return { name, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
-}
+const file = lightCurveFile;
 
 /** TOI-table periods (days) of the planets whose transits are in the sector-1 SPOC files (fixtures README). */
 const SECTOR1_PLANETS: Array<[string, string, number]> = [

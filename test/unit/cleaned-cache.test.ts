@@ -99,12 +99,13 @@ describe('a job run again uses the cleaned arrays', () => {
       size: 1,
       async analyze(files, settings, context = {}) {
         for (const f of files) seen.push(f.cleaned ? `cleaned:${f.cleaned.mask}:${f.bytes.byteLength}` : `fits:${f.bytes.byteLength}`);
+        seen.push(`return:${context.returnCleaned === true}`);
         return analyzeFiles(files, settings, engine, context.catalog, { returnCleaned: context.returnCleaned });
       },
     };
   }
 
-  async function run(cache: IdbLightCurveCache, settings: SearchSettings, seen: string[]) {
+  async function run(cache: IdbLightCurveCache | null, settings: SearchSettings, seen: string[]) {
     const store = new IdbJobStore(await openJobsDb(new IDBFactory()));
     const job = await store.createJob(list, settings);
     const source = new NetworkSource(() => config, (i, init) => fetch(i, init), 'http://app.example', {
@@ -126,10 +127,17 @@ describe('a job run again uses the cleaned arrays', () => {
     await new Promise((r) => setTimeout(r, 50));
     const second = await run(cache, DEFAULT_SEARCH_SETTINGS, seen);
     const third = await run(cache, { ...DEFAULT_SEARCH_SETTINGS, qualityMask: 'hard' }, seen);
-    expect(seen).toEqual(['fits:397440', 'cleaned:q:default:0', 'fits:397440']);
+    expect(seen).toEqual(['fits:397440', 'return:true', 'cleaned:q:default:0', 'return:true', 'fits:397440', 'return:true']);
     expect(second.result.status).toBe('ok');
     expect(second.result.features).toEqual(first.result.features);
     expect(third.result.status).toBe('ok');
     expect(second.source.stats.networkFiles + third.source.stats.networkFiles).toBe(0);
+  });
+
+  it('does not ask the worker for cleaned arrays when no cache keeps them', async () => {
+    const seen: string[] = [];
+    const { result } = await run(null, DEFAULT_SEARCH_SETTINGS, seen);
+    expect(result.status).toBe('ok');
+    expect(seen).toEqual(['fits:397440', 'return:false']);
   });
 });

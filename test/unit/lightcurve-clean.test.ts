@@ -6,9 +6,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { caught } from '../helpers/fixtures.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { cleanLightCurve, readLightCurve, stitchLightCurves, type LightCurve, type RawLightCurve } from '../../src/lib/lightcurve/index.ts';
-import { AppError } from '../../src/lib/errors.ts';
 
 const read = (name: string) => readLightCurve(readFileSync(path.join(LIGHTCURVES, name)), name);
 const WASP126_ALERTS = 'hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits';
@@ -20,15 +20,6 @@ function medianOf(values: ArrayLike<number>): number {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 /** A small hand-made light curve for the rules that real files do not exercise. */
 function synthetic(n: number, overrides: Partial<RawLightCurve> = {}): RawLightCurve {

@@ -2,21 +2,13 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { caught } from '../helpers/fixtures.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { readLightCurve } from '../../src/lib/lightcurve/index.ts';
 import { AppError } from '../../src/lib/errors.ts';
 
 const read = (name: string) => readLightCurve(readFileSync(path.join(LIGHTCURVES, name)), name);
 
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 const CASES = [
   { file: 'kplr011442793-2009350155506_llc.fits', mission: 'Kepler', targetId: 11442793, segment: { kind: 'quarter', number: 3 }, bjdRef: 2454833, cadenceDays: 0.02043359821692, rows: 4370 },

@@ -1,21 +1,16 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBlsEngine } from '../../src/lib/kernels/bls-kernel.ts';
 import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
 import { createTlsEngine } from '../../src/lib/kernels/tls-kernel.ts';
 import { loadTlsKernelBytes } from '../../src/lib/kernels/tls-node.ts';
-import { analyzeFiles, type LightCurveFile } from '../../src/lib/search/analyze.ts';
+import { analyzeFiles } from '../../src/lib/search/analyze.ts';
 import type { BlsEngine } from '../../src/lib/search/bls-types.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import { massFromLogg, tlsOptionsFor } from '../../src/lib/search/tls-columns.ts';
 import type { TlsEngine } from '../../src/lib/search/tls/index.ts';
-import { LIGHTCURVES } from '../helpers/paths.ts';
+import { lightCurveFile } from '../helpers/fixtures.ts';
 
-function file(name: string): LightCurveFile {
-  const bytes = readFileSync(path.join(LIGHTCURVES, name));
-  return { name, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
-}
+const file = lightCurveFile;
 
 const TOI101 = 'tess2018206045859-s0001-0000000231663901-0120-s_lc.fits';
 

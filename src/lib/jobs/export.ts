@@ -1,5 +1,5 @@
 import { buildResultsCsv, type ResultRow } from '../export/csv.ts';
-import { inputColumns } from '../search/analyze.ts';
+import { inputColumns } from '../search/input-columns.ts';
 import { FEATURE_COLUMNS } from '../search/result.ts';
 import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
 

@@ -25,7 +25,9 @@ export interface AnalysisPool {
 export interface LightCurveSource {
   /** `hints.qualityMask` (a `qualityMaskKey`) lets a cache hand over files already cleaned that way. */
   fetchFiles(target: TargetRecord, signal: AbortSignal, hints?: { qualityMask?: string }): Promise<LightCurveFile[]>;
-  /** Keeps the cleaned arrays an analysis returned (the light-curve cache); optional. */
+  /** True when the source keeps cleaned arrays, so the analysis should hand them back. */
+  readonly keepsCleaned?: boolean;
+  /** Keeps the cleaned arrays an analysis returned (the light-curve cache). */
   storeCleaned?(items: NonNullable<TargetResult['cleaned']>): Promise<void>;
 }
 
@@ -212,7 +214,8 @@ export class JobRunner {
     const { downloadMs, bytes } = item;
     try {
       const { catalog, star } = item.target;
-      const returnCleaned = this.source.storeCleaned !== undefined;
+      // Without a cache the arrays would be copied out of the worker for nothing.
+      const returnCleaned = this.source.keepsCleaned === true;
       const { cleaned, ...result } = await this.pool.analyze(item.files, settings, {
         ...(catalog ? { catalog } : {}),
         ...(star ? { star } : {}),

@@ -55,6 +55,10 @@ export class NetworkSource implements LightCurveSource {
     private readonly options: NetworkSourceOptions = {},
   ) {}
 
+  get keepsCleaned(): boolean {
+    return this.options.cache != null;
+  }
+
   async fetchFiles(target: TargetRecord, signal: AbortSignal, hints: { qualityMask?: string } = {}): Promise<LightCurveFile[]> {
     const deps: MastDeps = { ...this.options.deps, fetch: this.fetchFn, signal };
     const mask = hints.qualityMask;

@@ -15,23 +15,16 @@ import { planOptions, planSearch, type SearchPlan } from './bls-plan.ts';
 import { autoperiod, lightkurveDefaults } from './grid.ts';
 import type { Features, TargetResult } from './result.ts';
 import { biweightWindow, validateSearchSettings, withDefaults, type SearchSettings } from './settings.ts';
+import { inputColumns, type CatalogValues } from './input-columns.ts';
 import { tlsColumns } from './tls-columns.ts';
 import type { TlsEngine } from './tls/index.ts';
 import type { StarParams } from '../samples/index.ts';
 
 export type { LightCurveFile };
 export { qualityMaskKey };
+export { inputColumns, type CatalogValues };
 export { APP_VERSION };
 
-/** The sample list's catalogue values for the star (docs/features.md `input_*`); never used by the blind search. */
-export interface CatalogValues {
-  /** Days. */
-  period?: number;
-  depthPpm?: number;
-  durationHours?: number;
-  /** Full BJD. */
-  epochBjd?: number;
-}
 
 /** The searched light curve and what preparation did to it. */
 export interface PreparedLightCurve {
@@ -173,18 +166,6 @@ function catalogSearch(engine: BlsEngine, lc: LightCurve, period: number, settin
   return signalColumns('cat_bls', searchPeriods(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, periods, durations, settings));
 }
 
-/**
- * The sample list's values in the seed's units: days and fractional depth; empty when absent. Also
- * used when writing the CSV, where each row gets its own values (several KOIs share one star).
- */
-export function inputColumns(catalog: CatalogValues | undefined): Features {
-  return {
-    input_period: catalog?.period,
-    input_depth: catalog?.depthPpm === undefined ? undefined : catalog.depthPpm / 1e6,
-    input_duration: catalog?.durationHours === undefined ? undefined : catalog.durationHours / 24,
-    input_epoch: catalog?.epochBjd,
-  };
-}
 
 /** `S1 S2` → sectors `1 2`; `Q3 Q4` → quarters; `C5` → campaigns: the numbers alone, per kind. */
 export function segmentNumbers(segments: string[]): Features {

@@ -9,7 +9,7 @@ import {
   type NetworkSettings,
   type TessAuthor,
 } from '../mast/index.ts';
-import { gridPreview, type GridPreviewRow } from '../search/grid-preview.ts';
+import type { GridPreviewRow } from '../search/grid-preview.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../search/settings.ts';
 
 const STORAGE_KEY = 'transit-features:settings:v1';
@@ -76,8 +76,10 @@ export class SettingsState {
   /** What the search settings cost on usual light curves (filled on request: it builds the grids). */
   preview = $state.raw<GridPreviewRow[] | null>(null);
 
-  estimate(): void {
+  /** Loads the planning code only when asked: the page does not need the search code to start. */
+  async estimate(): Promise<void> {
     try {
+      const { gridPreview } = await import('../search/grid-preview.ts');
       this.preview = gridPreview(this.searchSnapshot());
     } catch (err) {
       this.preview = [{ label: 'settings', points: 0, error: (err as Error).message }];
