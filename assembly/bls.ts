@@ -55,6 +55,8 @@ let minT: f64 = 0;
 let bins: usize = 0; // (Σ y·ivar, Σ ivar) per phase bin, interleaved: one 16-byte read-modify-write per point
 let meanY: usize = 0; // cumulative sums, de-interleaved for the two-start-bins-at-a-time scan
 let meanIvar: usize = 0;
+let meanNum: usize = 0; // S·cumIvar − W·cumY per bin: a window's bound numerator is one difference
+let numError: f64 = 0; // bound on |difference of meanNum − the window's exact S·I − Y·W|
 let pairArray: usize = 0;
 let useLikelihood: bool = true;
 // x / P and wrapped / bin are taken as products with the reciprocals when the product is this far
@@ -152,11 +154,12 @@ export function run(oversample: i32, objective: i32, flags: i32): i32 {
   const maxBins = <i32>maxBinsF;
   // Interleaved bins (16 bytes each) and two cumulative arrays of maxBins + 1 entries, plus one
   // spare entry so the f64x2 loads never leave them.
-  const workStatus = reserveWork(<usize>(maxBins + 2) << 4, 3);
+  const workStatus = reserveWork(<usize>(maxBins + 2) << 4, 4);
   if (workStatus != 0) return workStatus;
   bins = workOffset(0);
   meanY = workOffset(1);
   meanIvar = workOffset(2);
+  meanNum = workOffset(3);
 
   const maxX = precondition(nPoints);
   pairArray = slotOffset(SLOT_PAIR);
@@ -310,21 +313,33 @@ function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32, 
 
 /**
  * bls.c's wrap: bins 1..oversample are copied to n_bins - oversample .. n_bins - 1 (this overwrites
- * the last, partial phase bin, as astropy does), then the cumulative sums, de-interleaved.
+ * the last, partial phase bin, as astropy does), then the cumulative sums, de-interleaved, and the
+ * per-bin bound numerator S·cumIvar − W·cumY that `scanSimd` differences (see `numError`).
  */
 function wrapAndAccumulate(nBins: i32, oversample: i32): void {
   for (let n = 1; n <= oversample; n++) {
     v128.store(bins + (<usize>(nBins - oversample + n - 1) << 4), v128.load(bins + (<usize>n << 4)));
   }
+  // (cumY, cumIvar) · (−W, S) summed across lanes is the numerator; M bounds its terms' magnitude.
+  const weights = f64x2(-sumIvar, sumY);
   let c = v128.load(bins);
+  let terms = f64x2.mul(c, weights);
+  let magnitude = f64x2.abs(terms);
   store<f64>(meanY, f64x2.extract_lane(c, 0));
   store<f64>(meanIvar, f64x2.extract_lane(c, 1));
+  store<f64>(meanNum, f64x2.extract_lane(terms, 1) + f64x2.extract_lane(terms, 0));
   for (let n = 1; n <= nBins; n++) {
     c = f64x2.add(c, v128.load(bins + (<usize>n << 4)));
+    terms = f64x2.mul(c, weights);
+    magnitude = f64x2.pmax(magnitude, f64x2.abs(terms));
     const off = <usize>n << 3;
     store<f64>(meanY + off, f64x2.extract_lane(c, 0));
     store<f64>(meanIvar + off, f64x2.extract_lane(c, 1));
+    store<f64>(meanNum + off, f64x2.extract_lane(terms, 1) + f64x2.extract_lane(terms, 0));
   }
+  // Each meanNum entry is off by ≤ 1.5 ulp of M; the window's I and Y differences carry ½ ulp of
+  // theirs (≤ M once weighted); the difference of two entries adds ½ ulp: under 6·ε·M, taken as 16.
+  numError = 16.0 * f64.EPSILON * (f64x2.extract_lane(magnitude, 0) + f64x2.extract_lane(magnitude, 1));
 }
 
 /** One start bin n of a window of `dur` bins; keeps it if it beats the best so far (strictly). */
@@ -363,16 +378,17 @@ function scanScalar(from: i32, nMax: i32, dur: i32): void {
 // Division-free bound used by scanSimd. With S = Σy·ivar, W = Σivar, Y = in-transit Σy·ivar and
 // I = in-transit Σivar: depth = (S·I − Y·W) / ((W − I)·I), so with num = S·I − Y·W
 //   log likelihood = ½·num² / ((W − I)²·I),   depth SNR = num / sqrt(I·(W − I)·(I + (W − I))).
-// Comparing num² (inflated by its rounding bound) with the best objective times the denominator
-// rejects, without a division, every start bin that cannot beat the best; the rest are redone
-// exactly by `consider`, so results and tie-breaks are bls.c's.
-const NUM_ERROR: f64 = 16.0 * f64.EPSILON;
+// num is taken as the difference of meanNum at the window's ends, raised by its error bound
+// `numError` (a dip needs num ≥ 0, so a window whose raised num is negative cannot qualify). Comparing
+// its square with the best objective times the denominator rejects, without a division, every start
+// bin that cannot beat the best; the rest are redone exactly by `consider`, so results and tie-breaks
+// are bls.c's.
 const BOUND_SLACK: f64 = 1.0 - 1e-12;
 
-/** The best objective in the form the bound compares with: ½-free likelihood, or SNR squared. */
+/** The best objective in the form the bound compares with: 2·likelihood, or SNR squared. */
 @inline function boundThreshold(): f64 {
   if (bestObjective < 0) return -Infinity;
-  return useLikelihood ? BOUND_SLACK * bestObjective : BOUND_SLACK * bestObjective * bestObjective;
+  return useLikelihood ? 2.0 * BOUND_SLACK * bestObjective : BOUND_SLACK * bestObjective * bestObjective;
 }
 
 /**
@@ -381,37 +397,23 @@ const BOUND_SLACK: f64 = 1.0 - 1e-12;
  */
 function scanSimd(nMax: i32, dur: i32): void {
   const eps2 = f64x2.splat(f64.EPSILON);
-  const sumY2 = f64x2.splat(sumY);
   const sumIvar2 = f64x2.splat(sumIvar);
-  const half2 = f64x2.splat(0.5);
-  const error2 = f64x2.splat(NUM_ERROR);
+  const error2 = f64x2.splat(numError);
   const zero2 = f64x2.splat(0);
   const shift = <usize>dur << 3;
   let threshold2 = f64x2.splat(boundThreshold());
   let n = 0;
   for (; n < nMax; n += 2) {
     const lo = <usize>n << 3;
-    const yIn = f64x2.sub(v128.load(meanY + lo + shift), v128.load(meanY + lo));
     const ivarIn = f64x2.sub(v128.load(meanIvar + lo + shift), v128.load(meanIvar + lo));
+    const numUp = f64x2.pmax(f64x2.add(f64x2.sub(v128.load(meanNum + lo + shift), v128.load(meanNum + lo)), error2), zero2);
     const ivarOut = f64x2.sub(sumIvar2, ivarIn);
-    const a = f64x2.mul(sumY2, ivarIn);
-    const b = f64x2.mul(yIn, sumIvar2);
-    const num = f64x2.sub(a, b);
-    const err = f64x2.mul(error2, f64x2.add(f64x2.abs(a), f64x2.abs(b)));
-    const numUp = f64x2.add(f64x2.abs(num), err);
-    let lhs: v128;
-    let den: v128;
-    if (useLikelihood) {
-      lhs = f64x2.mul(f64x2.mul(half2, numUp), numUp);
-      den = f64x2.mul(f64x2.mul(ivarOut, ivarOut), ivarIn);
-    } else {
-      lhs = f64x2.mul(numUp, numUp);
-      den = f64x2.mul(f64x2.mul(ivarIn, ivarOut), f64x2.add(ivarIn, ivarOut));
-    }
+    const lhs = f64x2.mul(numUp, numUp);
+    const den = useLikelihood
+      ? f64x2.mul(f64x2.mul(ivarOut, ivarOut), ivarIn)
+      : f64x2.mul(f64x2.mul(ivarIn, ivarOut), f64x2.add(ivarIn, ivarOut));
     const valid = v128.and(f64x2.ge(ivarIn, eps2), f64x2.ge(ivarOut, eps2));
-    const dip = f64x2.ge(f64x2.add(num, err), zero2);
-    const better = f64x2.gt(lhs, f64x2.mul(threshold2, den));
-    if (v128.any_true(v128.and(v128.and(valid, dip), better))) {
+    if (v128.any_true(v128.and(valid, f64x2.gt(lhs, f64x2.mul(threshold2, den))))) {
       consider(n, dur);
       consider(n + 1, dur);
       threshold2 = f64x2.splat(boundThreshold());
