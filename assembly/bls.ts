@@ -62,6 +62,9 @@ let useLikelihood: bool = true;
 // x / P and wrapped / bin are taken as products with the reciprocals when the product is this far
 // from an integer, where the floor is provably that of the quotient; else the quotient is computed.
 let quotientMargin: f64 = 0;
+// Times in non-decreasing order (the usual light curve): the cycle number floor(x / P) then only
+// grows along the points, so `binPhasesSorted` tracks it instead of dividing.
+let sortedX: bool = false;
 
 // Best model of the current period.
 let bestObjective: f64 = -Infinity;
@@ -180,7 +183,8 @@ export function run(oversample: i32, objective: i32, flags: i32): i32 {
 /** One period: bin, wrap, accumulate, scan every duration of its range, write the best model. */
 function searchPeriod(p: i32, period: f64, binDuration: f64, oversample: i32, first: i32, count: i32, nPoints: i32, simd: bool, periodBins: bool): void {
   const nBins = <i32>Math.ceil(period / binDuration) + oversample;
-  if (simd) binPhasesSimd(nPoints, period, binDuration, nBins, !periodBins);
+  if (simd && sortedX) binPhasesSorted(nPoints, period, binDuration, nBins, !periodBins);
+  else if (simd) binPhasesSimd(nPoints, period, binDuration, nBins, !periodBins);
   else binPhases(nPoints, period, binDuration, nBins);
   wrapAndAccumulate(nBins, oversample);
 
@@ -217,11 +221,15 @@ function precondition(nPoints: i32): f64 {
   }
   // bls.c computes t[n] - min_t inside the period loop; the value is the same, so compute it once.
   let maxX: f64 = 0;
+  sortedX = true;
+  let previous: f64 = 0;
   for (let i = 0; i < nPoints; i++) {
     const off = <usize>i << 3;
     const xi = load<f64>(time + off) - minT;
     store<f64>(x + off, xi);
     if (xi > maxX) maxX = xi;
+    if (xi < previous) sortedX = false;
+    previous = xi;
   }
   return maxX;
 }
@@ -309,6 +317,79 @@ function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32, 
     const b = bins + (<usize>(<i32>((xi - period * Math.floor(xi / period)) / binDuration) + 1) << 4);
     v128.store(b, f64x2.add(v128.load(b), v128.load(pairArray + (off << 1))));
   }
+}
+
+/**
+ * binPhasesSimd for times in non-decreasing order. The cycle c = floor(x / P) is carried from point
+ * to point: below `next` (a hair under (c + 1)·P, so that even the rounded quotient x / P stays
+ * below c + 1) a point is in cycle c, and its wrapped time x − P·c is bls.c's to the bit. A pair
+ * reaching `next` is binned with bls.c's own divisions, which also moves c on (across gaps too).
+ * The position in bins is a product with 1 / bin unless within `quotientMargin` of an integer, as
+ * in binPhasesSimd; with `exact` false that check is skipped.
+ */
+function binPhasesSorted(nPoints: i32, period: f64, binDuration: f64, nBins: i32, exact: bool): void {
+  clearBins(nBins);
+  const x = slotOffset(SLOT_X);
+  const bin2 = f64x2.splat(binDuration);
+  const inverseBin2 = f64x2.splat(1.0 / binDuration);
+  const margin2 = f64x2.splat(quotientMargin);
+  const upper2 = f64x2.splat(1.0 - quotientMargin);
+  const zero2 = f64x2.splat(0);
+  // Byte offset of bin index + 1, plus 2^52 so that the integer sits in the low 32 bits.
+  const offset2 = f64x2.splat(INTEGER_MAGIC + <f64>(bins + 16));
+  const sixteen2 = f64x2.splat(16.0);
+  let start2 = f64x2.splat(0);
+  let next: f64 = -Infinity;
+  let i = 0;
+  for (; i + 3 < nPoints; i += 4) {
+    const off = <usize>i << 3;
+    if (load<f64>(x + off + 24) >= next) {
+      for (let k = 0; k < 4; k++) addExact(i + k, period, binDuration);
+      const cycle = Math.floor(load<f64>(x + off + 24) / period);
+      start2 = f64x2.splat(period * cycle);
+      next = (cycle + 1.0) * period * (1.0 - 4.0 * f64.EPSILON);
+      continue;
+    }
+    const wrappedA = f64x2.sub(v128.load(x + off), start2);
+    const wrappedB = f64x2.sub(v128.load(x + off + 16), start2);
+    const positionA = f64x2.mul(wrappedA, inverseBin2);
+    const positionB = f64x2.mul(wrappedB, inverseBin2);
+    let binA = f64x2.floor(positionA);
+    let binB = f64x2.floor(positionB);
+    if (exact) {
+      const fracA = f64x2.sub(positionA, binA);
+      const fracB = f64x2.sub(positionB, binB);
+      const risky = v128.or(v128.or(f64x2.le(fracA, margin2), f64x2.ge(fracA, upper2)), v128.or(f64x2.le(fracB, margin2), f64x2.ge(fracB, upper2)));
+      if (v128.any_true(risky)) {
+        binA = f64x2.trunc(f64x2.div(wrappedA, bin2));
+        binB = f64x2.trunc(f64x2.div(wrappedB, bin2));
+      }
+    } else {
+      // x a hair under P·c (its quotient rounded up to c) wraps to −0.0…: bin 0, the same phase.
+      binA = f64x2.pmax(binA, zero2);
+      binB = f64x2.pmax(binB, zero2);
+    }
+    const indsA = f64x2.add(f64x2.mul(binA, sixteen2), offset2);
+    const indsB = f64x2.add(f64x2.mul(binB, sixteen2), offset2);
+    const pairs = pairArray + (off << 1);
+    const b0 = <usize>i32x4.extract_lane(indsA, 0);
+    v128.store(b0, f64x2.add(v128.load(b0), v128.load(pairs)));
+    const b1 = <usize>i32x4.extract_lane(indsA, 2);
+    v128.store(b1, f64x2.add(v128.load(b1), v128.load(pairs + 16)));
+    const b2 = <usize>i32x4.extract_lane(indsB, 0);
+    v128.store(b2, f64x2.add(v128.load(b2), v128.load(pairs + 32)));
+    const b3 = <usize>i32x4.extract_lane(indsB, 2);
+    v128.store(b3, f64x2.add(v128.load(b3), v128.load(pairs + 48)));
+  }
+  for (; i < nPoints; i++) addExact(i, period, binDuration);
+}
+
+/** Point i into its bin by bls.c's own arithmetic. */
+@inline function addExact(i: i32, period: f64, binDuration: f64): void {
+  const off = <usize>i << 3;
+  const xi = load<f64>(slotOffset(SLOT_X) + off);
+  const b = bins + (<usize>(<i32>((xi - period * Math.floor(xi / period)) / binDuration) + 1) << 4);
+  v128.store(b, f64x2.add(v128.load(b), v128.load(pairArray + (off << 1))));
 }
 
 /**
