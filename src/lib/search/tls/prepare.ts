@@ -205,19 +205,31 @@ export function widthBounds(period: number, span: number, n: number, o: Resolved
   return { min: Math.floor(durationMin * n), max: Math.ceil(durationMax * n * correction) };
 }
 
+/** Multiply-adds of the template fits at trial period `p`: every allowed width at every position. */
+export function periodOperations(k: TlsKernelInput, p: number): number {
+  const patched = k.time.length + k.maxWidth;
+  let operations = 0;
+  for (let r = 0; r < k.rowWidth.length; r++) {
+    const w = k.rowWidth[r];
+    if (w < k.widthMin[p] || w > k.widthMax[p]) continue;
+    const xth = k.inverseMargin > 0 ? Math.max(1, Math.trunc(w / k.inverseMargin)) : 1;
+    operations += Math.ceil((patched - w + 1) / xth) * w;
+  }
+  return operations;
+}
+
+/** The estimated one-core seconds of trial period `p` (its share of `plan.estimatedSeconds`). */
+export function periodSeconds(k: TlsKernelInput, p: number): number {
+  const n = k.time.length;
+  return periodOperations(k, p) * SECONDS_PER_OPERATION + (n + k.maxWidth) * Math.log2(n) * SECONDS_PER_SORTED_POINT;
+}
+
 /** Grid sizes, multiply-adds of the template fits, the time estimate and the kernel's memory. */
 export function planTls(k: TlsKernelInput, nDurations: number): TlsPlan {
   const n = k.time.length;
   const patched = n + k.maxWidth;
   let operations = 0;
-  for (let p = 0; p < k.periods.length; p++) {
-    for (let r = 0; r < k.rowWidth.length; r++) {
-      const w = k.rowWidth[r];
-      if (w < k.widthMin[p] || w > k.widthMax[p]) continue;
-      const xth = k.inverseMargin > 0 ? Math.max(1, Math.trunc(w / k.inverseMargin)) : 1;
-      operations += Math.ceil((patched - w + 1) / xth) * w;
-    }
-  }
+  for (let p = 0; p < k.periods.length; p++) operations += periodOperations(k, p);
   const sortCost = k.periods.length * patched * Math.log2(n);
   const rowsBytes = k.rowWidth.length * k.maxWidth * 8 * 3;
   const memoryBytes = n * (3 * 8 + 2 * 8 + 2 * 4) + patched * 8 * 4 + k.periods.length * (8 * 3 + 4 * 3) + rowsBytes;

@@ -28,19 +28,26 @@ export function searchPeriods(prepared: PreparedTls, engine: TlsEngine, opts: Pi
  * with its own engine); the arrays are full-length with only that range filled. Join with
  * `mergeKernelOutputs`, then `tlsResult`.
  */
-export function searchPeriodRange(prepared: PreparedTls, engine: TlsEngine, first: number, count: number): TlsKernelOutput {
+export function searchPeriodRange(prepared: Pick<PreparedTls, 'kernel'>, engine: TlsEngine, first: number, count: number): TlsKernelOutput {
   engine.begin(prepared.kernel);
   engine.run(first, count);
   return engine.finish();
 }
 
-export function mergeKernelOutputs(parts: { first: number; count: number; out: TlsKernelOutput }[]): TlsKernelOutput {
-  const n = parts[0].out.chi2.length;
+/**
+ * Joins the parts of a split search into the output of the whole grid of `n` periods (by default the
+ * length of the first part's arrays). A part's arrays hold either the whole grid (only its range is
+ * read) or just its own range.
+ */
+export function mergeKernelOutputs(parts: { first: number; count: number; out: TlsKernelOutput }[], n = parts[0].out.chi2.length): TlsKernelOutput {
   const merged = { chi2: new Float64Array(n).fill(NaN), row: new Int32Array(n), depth: new Float64Array(n) };
   for (const { first, count, out } of parts) {
-    merged.chi2.set(out.chi2.subarray(first, first + count), first);
-    merged.row.set(out.row.subarray(first, first + count), first);
-    merged.depth.set(out.depth.subarray(first, first + count), first);
+    const length = out.chi2.length;
+    if (length !== n && length !== count) throw new AppError('kernel-error', `a TLS part of ${length} periods fits neither the grid (${n}) nor its range (${count})`);
+    const at = length === n ? first : 0;
+    merged.chi2.set(out.chi2.subarray(at, at + count), first);
+    merged.row.set(out.row.subarray(at, at + count), first);
+    merged.depth.set(out.depth.subarray(at, at + count), first);
   }
   const missing = merged.chi2.findIndex((c) => Number.isNaN(c));
   if (missing >= 0) throw new AppError('kernel-error', `TLS period ${missing} of ${n} was searched by no part`);
