@@ -16,8 +16,8 @@ import { autoperiod, lightkurveDefaults } from './grid.ts';
 import type { Features, TargetResult } from './result.ts';
 import { biweightWindow, validateSearchSettings, withDefaults, type SearchSettings } from './settings.ts';
 import { inputColumns, type CatalogValues } from './input-columns.ts';
-import { tlsColumns } from './tls-columns.ts';
-import type { TlsEngine } from './tls/index.ts';
+import { tlsColumns, tlsColumnsShared } from './tls-columns.ts';
+import type { TlsEngine, TlsSharing } from './tls/index.ts';
 import type { StarParams } from '../samples/index.ts';
 
 export type { LightCurveFile };
@@ -200,6 +200,8 @@ export interface AnalysisExtras {
   star?: StarParams;
   /** Return the files' cleaned arrays (for the light-curve cache) with the result. */
   returnCleaned?: boolean;
+  /** Idle workers to share the TLS period grid with (`analyzeFilesShared` only). */
+  tlsSharing?: TlsSharing;
 }
 
 export function analyzeFiles(
@@ -209,6 +211,29 @@ export function analyzeFiles(
   catalog?: CatalogValues,
   extras: AnalysisExtras = {},
 ): TargetResult {
+  const analysis = beginAnalysis(files, settings, engine, catalog, extras);
+  const { lc, s } = analysis;
+  return analysis.finish(s.runTls ? tlsColumns(lc, s, extras.tls, extras.star) : {});
+}
+
+/**
+ * `analyzeFiles` with idle workers helping on the TLS period grid (see tls/split.ts): the same
+ * result, bit for bit, with `tls_workers` saying how many workers computed it.
+ */
+export async function analyzeFilesShared(
+  files: LightCurveFile[],
+  settings: SearchSettings,
+  engine: BlsEngine,
+  catalog?: CatalogValues,
+  extras: AnalysisExtras = {},
+): Promise<TargetResult> {
+  const analysis = beginAnalysis(files, settings, engine, catalog, extras);
+  const { lc, s } = analysis;
+  return analysis.finish(s.runTls ? await tlsColumnsShared(lc, s, extras.tls, extras.star, extras.tlsSharing) : {});
+}
+
+/** Everything but TLS; `finish` puts the TLS columns in their place and makes the result. */
+function beginAnalysis(files: LightCurveFile[], settings: SearchSettings, engine: BlsEngine, catalog: CatalogValues | undefined, extras: AnalysisExtras) {
   const started = performance.now();
   const s = validateSearchSettings(withDefaults(settings));
   const parts = cleanFiles(files, s);
@@ -219,7 +244,7 @@ export function analyzeFiles(
   const found = peak.index >= 0;
   const outside = found ? outsideTransits(lc, peak.period, peak.transitTime, peak.duration) : new Uint8Array(n).fill(1);
   const flux = fluxFeatures(lc, outside);
-  const features: Features = {
+  const searched: Features = {
     ...inputColumns(catalog),
     ...flux,
     bls_period: finite(peak.period),
@@ -235,7 +260,8 @@ export function analyzeFiles(
     n_periods: plan.periods.length,
     ...(s.maxSignals > 1 ? furtherSignals(engine, lc, peak, plan, s) : {}),
     ...(s.catalogSearch && catalog?.period !== undefined ? catalogSearch(engine, lc, catalog.period, s) : {}),
-    ...(s.runTls ? tlsColumns(lc, s, extras.tls, extras.star) : {}),
+  };
+  const provenance: Features = {
     grid: s.grid,
     detrend: s.detrend,
     window_days: finite(windowDays),
@@ -255,11 +281,12 @@ export function analyzeFiles(
   const cleaned = extras.returnCleaned
     ? files.flatMap((f, i) => (f.cacheKey && !(f.cleaned && f.cleaned.mask === mask) ? [{ cacheKey: f.cacheKey, part: { mask, lc: parts[i] } }] : []))
     : [];
-  return {
+  const finish = (tls: Features): TargetResult => ({
     status: 'ok',
-    features,
+    features: { ...searched, ...tls, ...provenance },
     kernelVersion: engine.version,
     analysisMs: performance.now() - started,
     ...(cleaned.length > 0 ? { cleaned } : {}),
-  };
+  });
+  return { lc, s, finish };
 }

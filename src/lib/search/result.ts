@@ -69,6 +69,8 @@ export const FEATURE_COLUMNS = [
   'tls_error',
   'tls_r_star',
   'tls_m_star',
+  // Workers that computed part of the TLS period grid (1: the target's own worker did it all).
+  'tls_workers',
   // Further signals of the iterative search, then the optional catalogue-window search.
   ...signalColumns('bls2'),
   ...signalColumns('bls3'),

@@ -3,7 +3,7 @@ import type { LightCurve } from '../lightcurve/index.ts';
 import type { StarParams } from '../samples/index.ts';
 import type { Features } from './result.ts';
 import type { SearchSettings } from './settings.ts';
-import { DEFAULT_TEMPLATE, runTls, TLS_DEFAULTS, tlsFeatures, type TlsEngine, type TlsOptions } from './tls/index.ts';
+import { DEFAULT_TEMPLATE, runTls, runTlsShared, TLS_DEFAULTS, tlsFeatures, type TlsEngine, type TlsOptions, type TlsSharing } from './tls/index.ts';
 
 /** log10 of the Sun's surface gravity in cgs (IAU 2015 nominal values: GM☉ / R☉²). */
 const LOGG_SUN = 4.438;
@@ -43,14 +43,43 @@ export function tlsOptionsFor(star: StarParams | undefined, settings: SearchSett
  * leaves them empty and says why in `tls_error`; the BLS result of the target stands.
  */
 export function tlsColumns(lc: LightCurve, settings: SearchSettings, engine: TlsEngine | undefined, star?: StarParams): Features {
-  if (!engine) return { tls_error: 'kernel-error: TLS was asked for but its kernel is not loaded' };
-  const options = tlsOptionsFor(star, settings);
-  const used: Features = { tls_r_star: options.rStar ?? TLS_DEFAULTS.rStar, tls_m_star: options.mStar ?? TLS_DEFAULTS.mStar };
+  if (!engine) return NO_KERNEL;
+  const { options, used } = tlsSetup(settings, star);
   try {
-    const result = runTls({ time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, options, engine);
-    return { ...tlsFeatures(result), ...used };
+    return { ...tlsFeatures(runTls(tlsInput(lc), options, engine)), ...used, tls_workers: 1 };
   } catch (err) {
-    const e = toAppError(err, 'kernel-error');
-    return { tls_error: `${e.name}: ${e.message}`, ...used };
+    return tlsFailure(err, used);
   }
+}
+
+/** `tlsColumns` with idle workers helping on the period grid (`runTlsShared`): the same columns. */
+export async function tlsColumnsShared(
+  lc: LightCurve,
+  settings: SearchSettings,
+  engine: TlsEngine | undefined,
+  star: StarParams | undefined,
+  sharing: TlsSharing | undefined,
+): Promise<Features> {
+  if (!engine) return NO_KERNEL;
+  const { options, used } = tlsSetup(settings, star);
+  try {
+    const { result, workers } = await runTlsShared(tlsInput(lc), { ...options, chunkSeconds: sharing?.chunkSeconds }, engine, sharing?.helpers);
+    return { ...tlsFeatures(result), ...used, tls_workers: workers };
+  } catch (err) {
+    return tlsFailure(err, used);
+  }
+}
+
+const NO_KERNEL: Features = { tls_error: 'kernel-error: TLS was asked for but its kernel is not loaded' };
+
+const tlsInput = (lc: LightCurve) => ({ time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr });
+
+function tlsSetup(settings: SearchSettings, star: StarParams | undefined): { options: TlsOptions; used: Features } {
+  const options = tlsOptionsFor(star, settings);
+  return { options, used: { tls_r_star: options.rStar ?? TLS_DEFAULTS.rStar, tls_m_star: options.mStar ?? TLS_DEFAULTS.mStar } };
+}
+
+function tlsFailure(err: unknown, used: Features): Features {
+  const e = toAppError(err, 'kernel-error');
+  return { tls_error: `${e.name}: ${e.message}`, ...used };
 }
