@@ -1,0 +1,60 @@
+import * as Comlink from 'comlink';
+import { AppError, toAppError } from '../errors.ts';
+import type { AnalysisContext } from '../jobs/runner.ts';
+import { analyzeFilesShared, type LightCurveFile } from '../search/analyze.ts';
+import type { BlsEngine } from '../search/bls-types.ts';
+import type { TargetResult } from '../search/result.ts';
+import type { SearchSettings } from '../search/settings.ts';
+import { searchChunk, type TlsEngine, type TlsHelpers, type TlsKernelInput, type TlsKernelOutput } from '../search/tls/index.ts';
+
+/** How a worker gets its kernels (fetched in the browser, read from disk in Node tests). */
+export interface EngineLoaders {
+  bls(): Promise<BlsEngine>;
+  tls(): Promise<TlsEngine>;
+}
+
+/**
+ * What an analysis worker does, apart from how it is reached: analyse a target (with the pool's
+ * helpers for its TLS grid when given), or compute a chunk of another worker's TLS grid. Transport
+ * only: the numeric work is in lib/search and lib/kernels. Each kernel is compiled lazily, once per
+ * worker. `chunkSeconds` (tests only) cuts TLS grids finer than the default.
+ */
+export function createAnalysisApi(load: EngineLoaders, options: { chunkSeconds?: number } = {}) {
+  let engine: Promise<BlsEngine> | null = null;
+  let tlsEngine: Promise<TlsEngine> | null = null;
+  /** The kernel input of the search this worker last helped with, sent once per search. */
+  let shared: { key: number; kernel: TlsKernelInput } | null = null;
+
+  return {
+    async analyze(files: LightCurveFile[], settings: SearchSettings, context: AnalysisContext = {}, helpers?: TlsHelpers): Promise<TargetResult> {
+      shared = null;
+      try {
+        engine ??= load.bls();
+        const tls = settings.runTls ? await (tlsEngine ??= load.tls()) : undefined;
+        const tlsSharing = helpers && { helpers, chunkSeconds: options.chunkSeconds };
+        const extras = { tls, star: context.star, returnCleaned: context.returnCleaned, tlsSharing };
+        return await analyzeFilesShared(files, settings, await engine, context.catalog, extras);
+      } catch (err) {
+        // A failed target is a result, returned whole so its code and message survive the boundary.
+        const e = toAppError(err, 'kernel-error');
+        if (e.name === 'kernel-trap') {
+          engine = null;
+          tlsEngine = null;
+        }
+        return { status: 'failed', error: { code: e.name, message: e.message }, features: {} };
+      } finally {
+        (helpers as Partial<Comlink.Remote<TlsHelpers>> | undefined)?.[Comlink.releaseProxy]?.();
+      }
+    },
+
+    /** Periods [first, first + count) of search `key`; `kernel` comes with a worker's first chunk of a search. */
+    async searchChunk(key: number, kernel: TlsKernelInput | undefined, first: number, count: number): Promise<TlsKernelOutput> {
+      if (kernel) shared = { key, kernel };
+      if (!shared || shared.key !== key) throw new AppError('kernel-error', `TLS chunk of search ${key}, whose input this worker does not hold`);
+      const out = searchChunk(shared.kernel, await (tlsEngine ??= load.tls()), first, count);
+      return Comlink.transfer(out, [out.chi2.buffer, out.row.buffer, out.depth.buffer]);
+    },
+  };
+}
+
+export type AnalysisWorkerApi = ReturnType<typeof createAnalysisApi>;
