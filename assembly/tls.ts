@@ -35,13 +35,15 @@ const W_E: i32 = 18; // f64 × (points + maxWidth): (d - 1) q
 const W_CUMSUM: i32 = 19; // f64 × (points + maxWidth + 1)
 const W_S: i32 = 20; // f64 × (rows · maxWidth): 1 - signal
 const W_S2: i32 = 21; // f64 × (rows · maxWidth): (1 - signal)²
-const W_E32: i32 = 22; // f32 × (points + maxWidth + 8): e, zero-padded
+const W_E16: i32 = 22; // i16 × (points + maxWidth + 8): e / eStep rounded, zero-padded
 const W_DEV_Q: i32 = 23; // f64 × (points + maxWidth + 1): prefix sums of |q - mean(q)|
 const W_ABS_E: i32 = 24; // f64 × (points + maxWidth + 1): prefix sums of |e|
 const W_SUM_Q: i32 = 25; // f64 × (points + maxWidth + 1): prefix sums of q
-const W_S32: i32 = 26; // f32 × (rows · (maxWidth + 8)): s, zero-padded
+const W_S16: i32 = 26; // i16 × (rows · (maxWidth + 8)): s / the row's step rounded, zero-padded
 const W_LIST: i32 = 27; // i32 × (points + maxWidth): candidate window positions
-const SLOT_COUNT: i32 = 28;
+const W_E_ERROR: i32 = 28; // f64 × (points + maxWidth + 1): prefix sums of |e − eStep · e16|
+const W_ROW_STEP: i32 = 29; // f64 × rows: the quantisation step of the row's s16
+const SLOT_COUNT: i32 = 30;
 
 
 const slots = memory.data(SLOT_COUNT << 3);
@@ -65,10 +67,11 @@ function slotBytes(s: i32): u64 {
   if (s == TLS_ROW_WIDTH) return <u64>nRows << 2;
   if (s == TLS_ROW_OVERSHOOT) return <u64>nRows << 3;
   if (s == TLS_SIGNAL || s == W_S || s == W_S2) return (<u64>nRows * <u64>maxWidth) << 3;
-  if (s == W_CUMSUM || s == W_ABS_E || s == W_SUM_Q || s == W_DEV_Q) return (patched + 1) << 3;
-  if (s == W_E32) return (patched + 8) << 2;
+  if (s == W_CUMSUM || s == W_ABS_E || s == W_SUM_Q || s == W_DEV_Q || s == W_E_ERROR) return (patched + 1) << 3;
+  if (s == W_E16) return (patched + 8) << 1;
+  if (s == W_ROW_STEP) return <u64>nRows << 3;
   if (s == W_LIST) return patched << 2;
-  if (s == W_S32) return (<u64>nRows * <u64>(maxWidth + 8)) << 2;
+  if (s == W_S16) return (<u64>nRows * <u64>(maxWidth + 8)) << 1;
   return patched << 3;
 }
 
@@ -209,36 +212,39 @@ function sortByPhase(n: i32): void {
   return sa + k * sc;
 }
 
-/**
- * Σ_j a[j] b[j] in f32x4 over ⌈w/8⌉·8 terms (b is zero past w), in blocks of 64 terms summed in f64,
- * so that no f32 sum is more than 12 additions deep.
- */
-@inline function dot32(a: usize, b: usize, w: i32): f64 {
+// The screening dot products run on integers: e and each template row quantised to i16 with
+// |e16| ≤ E16_MAX and |s16| ≤ S16_MAX, so that a product is below 2^24.1: a block of 256 terms puts
+// at most 66 products in each lane of the two accumulators' sum, under 2^31.
+const E16_MAX: f64 = 2047;
+const S16_MAX: f64 = 8191;
+// e's step: this many RMS of e map to E16_MAX; rarer, larger values are clamped, and their whole
+// error is carried in the W_E_ERROR prefix sums like every other point's.
+const E16_RMS_SPAN: f64 = 8;
+
+/** Σ_j a[j] b[j] over ⌈w/8⌉·8 i16 terms (b is zero past w), exactly (integers), as f64. */
+@inline function dot16(a: usize, b: usize, w: i32): f64 {
   let total: f64 = 0;
-  for (let block = 0; block < w; block += 64) {
-    const end = min(block + 64, w);
-    let acc0 = f32x4.splat(0);
-    let acc1 = f32x4.splat(0);
-    let acc2 = f32x4.splat(0);
-    let acc3 = f32x4.splat(0);
+  for (let block = 0; block < w; block += 256) {
+    const end = min(block + 256, w);
+    let acc0 = i32x4.splat(0);
+    let acc1 = i32x4.splat(0);
     let j = block;
     for (; j + 16 <= end; j += 16) {
-      const o = <usize>j << 2;
-      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
-      acc2 = f32x4.add(acc2, f32x4.mul(v128.load(a + o, 32), v128.load(b + o, 32)));
-      acc3 = f32x4.add(acc3, f32x4.mul(v128.load(a + o, 48), v128.load(b + o, 48)));
+      const o = <usize>j << 1;
+      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load(a + o), v128.load(b + o)));
+      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load(a + o, 16), v128.load(b + o, 16)));
     }
-    for (; j < end; j += 8) {
-      const o = <usize>j << 2;
-      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
-    }
-    acc0 = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
-    total += <f64>f32x4.extract_lane(acc0, 0) + <f64>f32x4.extract_lane(acc0, 1) + <f64>f32x4.extract_lane(acc0, 2) + <f64>f32x4.extract_lane(acc0, 3);
+    if (j < end) acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load(a + (<usize>j << 1)), v128.load(b + (<usize>j << 1))));
+    if (j + 8 < end) acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load(a + (<usize>j << 1), 16), v128.load(b + (<usize>j << 1), 16)));
+    // lanes to f64 before adding them: four lanes together could pass 2^31
+    const acc = i32x4.add(acc0, acc1);
+    const sum = f64x2.add(f64x2.convert_low_i32x4_s(acc), f64x2.convert_low_i32x4_s(i32x4.shuffle(acc, acc, 2, 3, 0, 1)));
+    total += f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
   }
   return total;
 }
+
+let eStep: f64 = 0;
 
 let bestChi2: f64 = 0;
 let bestRow: i32 = 0;
@@ -263,7 +269,10 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   const e = slot(W_E);
   const cumsum = slot(W_CUMSUM);
   const patched = n + maxWidth;
-  const e32 = slot(W_E32);
+  const e16 = slot(W_E16);
+  const eError = slot(W_E_ERROR);
+  const inverseStep = 1 / eStep;
+  let ce: f64 = 0;
   const absE = slot(W_ABS_E);
   const sumQ = slot(W_SUM_Q);
   let c: f64 = 0;
@@ -273,6 +282,7 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   store<f64>(cumsum, 0);
   store<f64>(absE, 0);
   store<f64>(sumQ, 0);
+  store<f64>(eError, 0);
   for (let k = 0; k < patched; k++) {
     const src = load<i32>(order + (<usize>(k < n ? k : k - n) << 2));
     const dk = load<f64>(flux + (<usize>src << 3));
@@ -282,7 +292,10 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     store<f64>(q + (<usize>k << 3), qk);
     const ek = (dk - 1) * qk;
     store<f64>(e + (<usize>k << 3), ek);
-    store<f32>(e32 + (<usize>k << 2), <f32>ek);
+    const ei = Math.max(-E16_MAX, Math.min(E16_MAX, Math.round(ek * inverseStep)));
+    store<i16>(e16 + (<usize>k << 1), <i16>ei);
+    ce += Math.abs(ek - ei * eStep);
+    store<f64>(eError + (<usize>(k + 1) << 3), ce);
     ca += Math.abs(ek);
     cq += qk;
     store<f64>(absE + (<usize>(k + 1) << 3), ca);
@@ -292,7 +305,7 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     if (k < n) c0 += (1 - dk) * (1 - dk) * qk;
   }
   for (let k = patched; k < patched + 8; k++) {
-    store<f32>(e32 + (<usize>k << 2), 0);
+    store<i16>(e16 + (<usize>k << 1), 0);
   }
   // for bounding B = Σ q s² by mean(q over the window) · Σ s²: prefix sums of |q - mean(q)|
   const devQ = slot(W_DEV_Q);
@@ -308,6 +321,10 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   const q0 = load<f64>(q);
   // absolute allowance for rounding in the f64 parts of the screening
   const slack = 1e-12 * Math.abs(c0) + 1e-300;
+  // rounding of the |e| and quantisation-error prefix-sum differences (each sum ≤ patched terms deep)
+  const prefixRounding = 4.0 * <f64>patched * f64.EPSILON;
+  const totalAbsE = ca;
+  const totalError = ce;
   const wMin = load<i32>(slot(TLS_WIDTH_MIN) + (<usize>p << 2));
   const wMax = load<i32>(slot(TLS_WIDTH_MAX) + (<usize>p << 2));
   let best: f64 = Infinity;
@@ -319,12 +336,17 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     const overshoot = load<f64>(slot(TLS_ROW_OVERSHOOT) + (<usize>r << 3));
     const s = slot(W_S) + ((<usize>r * <usize>maxWidth) << 3);
     const s2 = slot(W_S2) + ((<usize>r * <usize>maxWidth) << 3);
-    const s32 = slot(W_S32) + ((<usize>r * <usize>(maxWidth + 8)) << 2);
+    const s16 = slot(W_S16) + ((<usize>r * <usize>(maxWidth + 8)) << 1);
     let sMax: f64 = 0;
     for (let j = 0; j < w; j++) sMax = max(sMax, Math.abs(load<f64>(s + (<usize>j << 3))));
-    // bound on the f32 dot products' error relative to Σ|a||b|: inputs and products rounded, sums at
-    // most 8 + 1 deep in f32, then f64; twice the standard γ for margin
-    const k32: f64 = 2 * (<f64>min(w, 64) / 8 + 4) * 5.960464477539063e-8;
+    // A = Σ e s against its integer estimate eStep·sStep·Σ e16 s16: with e = eStep·e16 + εe and
+    // s = sStep·s16 + εs (|εs| ≤ sStep/2), |e s − eStep e16 sStep s16| ≤ |e|·sStep/2 + |sStep s16|·|εe|,
+    // summed over the window from the |e| and |εe| prefix sums (and their rounding).
+    const sStep = load<f64>(slot(W_ROW_STEP) + (<usize>r << 3));
+    const scale = eStep * sStep;
+    const halfStep = 0.5 * sStep * (1 + 1e-12);
+    const sHatMax = (sMax + 0.5 * sStep) * (1 + 1e-12);
+    const errFloor = prefixRounding * (halfStep * totalAbsE + sHatMax * totalError) + 1e-300;
     let xth: i32 = 1;
     if (inverseMargin > 0) {
       xth = <i32>(<f64>w / inverseMargin);
@@ -363,29 +385,34 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
     for (let k = 0; k < count; k++) {
       const i = load<i32>(list + (<usize>k << 2));
       const windowSum = load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3));
-      const mean = 1 - windowSum / fw;
-      if (!(mean > depthMin)) continue;
-      const target = mean * overshoot;
+      // the package's mean is 1 − sum / w; screening with the product is an ulp away (in `slack`)
+      const screenTarget = (1 - windowSum * invFw) * overshoot;
       // screen with r ≈ 2 · target (the package's 1 / (0.5 / target) differs by an ulp; `slack` covers it)
-      const rev = 2 * target;
+      const rev = 2 * screenTarget;
       const absRev = Math.abs(rev);
       // 2 r A + r² B = r (2 A + r B): screened in f32, computed in f64 where it could beat rowBest
-      const errA = k32 * sMax * (load<f64>(absE + (<usize>(i + w) << 3)) - load<f64>(absE + (<usize>i << 3)));
+      const absSum = load<f64>(absE + (<usize>(i + w) << 3)) - load<f64>(absE + (<usize>i << 3));
+      const errSum = load<f64>(eError + (<usize>(i + w) << 3)) - load<f64>(eError + (<usize>i << 3));
+      const dotA = scale * dot16(e16 + (<usize>i << 1), s16, w);
+      const errA = halfStep * absSum + sHatMax * errSum + 1e-15 * Math.abs(dotA) + errFloor;
       let approx: f64;
       let err: f64;
       if (constantDy) {
-        approx = c0 + rev * (2 * dot32(e32 + (<usize>i << 2), s32, w) + rev * bConst);
+        approx = c0 + rev * (2 * dotA + rev * bConst);
         err = 2 * absRev * errA + slack;
       } else {
         // |B - mean(q) Σ s²| ≤ max(s)² Σ |q - mean(q)| ≤ max(s)² (Σ |q - qMean| + w |qMean - mean(q)|)
         const qBar = (load<f64>(sumQ + (<usize>(i + w) << 3)) - load<f64>(sumQ + (<usize>i << 3))) * invFw;
         const dev = load<f64>(devQ + (<usize>(i + w) << 3)) - load<f64>(devQ + (<usize>i << 3));
         const errB = sMax * sMax * (dev + fw * Math.abs(qMean - qBar) + slackB) + 1e-12 * qBar * s2Sum;
-        approx = c0 + rev * (2 * dot32(e32 + (<usize>i << 2), s32, w) + rev * qBar * s2Sum);
+        approx = c0 + rev * (2 * dotA + rev * qBar * s2Sum);
         err = absRev * (2 * errA + absRev * errB) + slack;
       }
       // a position that cannot beat this row's best or an earlier row's cannot change the result
       if (!(approx - err < min(rowBest, best))) continue;
+      const mean = 1 - windowSum / fw;
+      if (!(mean > depthMin)) continue;
+      const target = mean * overshoot;
       const exactRev = 1 / (0.5 / target);
       const fit = constantDy
         ? 2 * dot(e + (<usize>i << 3), s, w) + exactRev * bConst
@@ -426,14 +453,30 @@ export function tlsRun(first: i32, count: i32, depthMin: f64, inverseMargin: f64
     store<f64>(s + (k << 3), v);
     store<f64>(s2 + (k << 3), v * v);
   }
-  const s32 = slot(W_S32);
+  // each row's s in i16 steps of max|s| / S16_MAX
+  const s16 = slot(W_S16);
   const stride = maxWidth + 8;
   for (let r = 0; r < nRows; r++) {
+    let sMax: f64 = 0;
+    for (let j = 0; j < maxWidth; j++) sMax = max(sMax, Math.abs(load<f64>(s + ((<usize>(r * maxWidth + j)) << 3))));
+    const step = sMax > 0 ? sMax / S16_MAX : 1;
+    store<f64>(slot(W_ROW_STEP) + (<usize>r << 3), step);
     for (let j = 0; j < stride; j++) {
       const v = j < maxWidth ? load<f64>(s + ((<usize>(r * maxWidth + j)) << 3)) : 0;
-      store<f32>(s32 + (<usize>(r * stride + j) << 2), <f32>v);
+      store<i16>(s16 + (<usize>(r * stride + j) << 1), <i16>Math.round(v / step));
     }
   }
+  // e = (d − 1)/dy² does not depend on the fold: one step for the whole search
+  const flux = slot(TLS_FLUX);
+  const dyAll = slot(TLS_DY);
+  let squares: f64 = 0;
+  for (let k = 0; k < nPoints; k++) {
+    const sk = load<f64>(dyAll + (<usize>k << 3));
+    const ek = (load<f64>(flux + (<usize>k << 3)) - 1) / (sk * sk);
+    squares += ek * ek;
+  }
+  const rms = Math.sqrt(squares / <f64>nPoints);
+  eStep = rms > 0 && isFinite(rms) ? (E16_RMS_SPAN * rms) / E16_MAX : 1;
   const dy = slot(TLS_DY);
   const dy0 = load<f64>(dy);
   let constantDy = true;
