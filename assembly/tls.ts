@@ -43,7 +43,13 @@ const W_S16: i32 = 26; // i16 × (rows · (maxWidth + 8)): s / the row's step ro
 const W_LIST: i32 = 27; // i32 × (points + maxWidth): candidate window positions
 const W_E_ERROR: i32 = 28; // f64 × (points + maxWidth + 1): prefix sums of |e − eStep · e16|
 const W_ROW_STEP: i32 = 29; // f64 × rows: the quantisation step of the row's s16
-const SLOT_COUNT: i32 = 30;
+// per point in input order, computed once per search and gathered in phase order per period
+const P_Q: i32 = 30; // f64 × points: 1 / dy²
+const P_E: i32 = 31; // f64 × points: (d − 1) q
+const P_E16: i32 = 32; // i16 × points (in an f64 slot): e / eStep rounded and clamped
+const P_E_ERROR: i32 = 33; // f64 × points: |e − eStep · e16|
+const W_BUCKET: i32 = 34; // i32 × (points + 1): bucket starts of the phase sort
+const SLOT_COUNT: i32 = 35;
 
 
 const slots = memory.data(SLOT_COUNT << 3);
@@ -60,7 +66,8 @@ let maxWidth: i32 = 0;
 
 function slotBytes(s: i32): u64 {
   const patched = <u64>(nPoints + maxWidth);
-  if (s <= TLS_DY || s == W_PHASE || s == W_PHASE_TMP) return <u64>nPoints << 3;
+  if (s <= TLS_DY || s == W_PHASE || s == W_PHASE_TMP || (s >= P_Q && s <= P_E_ERROR)) return <u64>nPoints << 3;
+  if (s == W_BUCKET) return <u64>(nPoints + 1) << 2;
   if (s == W_ORDER || s == W_ORDER_TMP) return <u64>nPoints << 2;
   if (s == TLS_PERIOD || s == TLS_CHI2 || s == TLS_DEPTH) return <u64>nPeriods << 3;
   if (s == TLS_WIDTH_MIN || s == TLS_WIDTH_MAX || s == TLS_ROW) return <u64>nPeriods << 2;
@@ -103,8 +110,64 @@ export function tlsSlot(s: i32): usize {
   return s >= 0 && s < SLOT_COUNT ? slot(s) : 0;
 }
 
-/** Stable ascending argsort of phase (bottom-up merge sort; ties keep input order like mergesort). */
+// Phases are spread over [0, 1): n buckets of equal width hold about one point each, unless the
+// period is commensurate with the cadence; past this many points in one bucket, merge sort.
+const MAX_BUCKET: i32 = 48;
+
+/**
+ * Stable ascending argsort of phase into W_ORDER: a bucket sort (bucket ⌊phase·n⌋, monotonic in the
+ * phase, filled in input order), then a stable insertion sort, which only moves points within their
+ * bucket; the same permutation as any stable sort.
+ */
 function sortByPhase(n: i32): void {
+  const key = slot(W_PHASE);
+  const start = slot(W_BUCKET);
+  const fn = <f64>n;
+  memory.fill(start, 0, <usize>(n + 1) << 2);
+  for (let k = 0; k < n; k++) {
+    const b = min(n - 1, <i32>(load<f64>(key + (<usize>k << 3)) * fn));
+    const at = start + (<usize>(b + 1) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  let largest: i32 = 0;
+  for (let b = 1; b <= n; b++) {
+    const at = start + (<usize>b << 2);
+    const count = load<i32>(at);
+    if (count > largest) largest = count;
+    store<i32>(at, count + load<i32>(at - 4));
+  }
+  if (largest > MAX_BUCKET) {
+    mergeSortByPhase(n);
+    return;
+  }
+  const keyOut = slot(W_PHASE_TMP);
+  const idxOut = slot(W_ORDER);
+  for (let k = 0; k < n; k++) {
+    const v = load<f64>(key + (<usize>k << 3));
+    const at = start + (<usize>min(n - 1, <i32>(v * fn)) << 2);
+    const o = load<i32>(at);
+    store<i32>(at, o + 1);
+    store<f64>(keyOut + (<usize>o << 3), v);
+    store<i32>(idxOut + (<usize>o << 2), k);
+  }
+  for (let i = 1; i < n; i++) {
+    const v = load<f64>(keyOut + (<usize>i << 3));
+    if (!(load<f64>(keyOut + (<usize>(i - 1) << 3)) > v)) continue;
+    const x = load<i32>(idxOut + (<usize>i << 2));
+    let j = i - 1;
+    while (j >= 0 && load<f64>(keyOut + (<usize>j << 3)) > v) {
+      store<f64>(keyOut + (<usize>(j + 1) << 3), load<f64>(keyOut + (<usize>j << 3)));
+      store<i32>(idxOut + (<usize>(j + 1) << 2), load<i32>(idxOut + (<usize>j << 2)));
+      j--;
+    }
+    store<f64>(keyOut + (<usize>(j + 1) << 3), v);
+    store<i32>(idxOut + (<usize>(j + 1) << 2), x);
+  }
+}
+
+/** Stable ascending argsort of phase (bottom-up merge sort; ties keep input order like mergesort). */
+function mergeSortByPhase(n: i32): void {
+  for (let k = 0; k < n; k++) store<i32>(slot(W_ORDER) + (<usize>k << 2), k);
   let key = slot(W_PHASE);
   let idx = slot(W_ORDER);
   let keyTmp = slot(W_PHASE_TMP);
@@ -259,11 +322,13 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   for (let k = 0; k < n; k++) {
     const x = load<f64>(time + (<usize>k << 3)) / period;
     store<f64>(phase + (<usize>k << 3), x - Math.floor(x));
-    store<i32>(order + (<usize>k << 2), k);
   }
   sortByPhase(n);
   const flux = slot(TLS_FLUX);
-  const dy = slot(TLS_DY);
+  const pq = slot(P_Q);
+  const pe = slot(P_E);
+  const pe16 = slot(P_E16);
+  const peError = slot(P_E_ERROR);
   const d = slot(W_D);
   const q = slot(W_Q);
   const e = slot(W_E);
@@ -271,7 +336,6 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   const patched = n + maxWidth;
   const e16 = slot(W_E16);
   const eError = slot(W_E_ERROR);
-  const inverseStep = 1 / eStep;
   let ce: f64 = 0;
   const absE = slot(W_ABS_E);
   const sumQ = slot(W_SUM_Q);
@@ -286,15 +350,13 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   for (let k = 0; k < patched; k++) {
     const src = load<i32>(order + (<usize>(k < n ? k : k - n) << 2));
     const dk = load<f64>(flux + (<usize>src << 3));
-    const sk = load<f64>(dy + (<usize>src << 3));
-    const qk = 1 / (sk * sk);
+    const qk = load<f64>(pq + (<usize>src << 3));
     store<f64>(d + (<usize>k << 3), dk);
     store<f64>(q + (<usize>k << 3), qk);
-    const ek = (dk - 1) * qk;
+    const ek = load<f64>(pe + (<usize>src << 3));
     store<f64>(e + (<usize>k << 3), ek);
-    const ei = Math.max(-E16_MAX, Math.min(E16_MAX, Math.round(ek * inverseStep)));
-    store<i16>(e16 + (<usize>k << 1), <i16>ei);
-    ce += Math.abs(ek - ei * eStep);
+    store<i16>(e16 + (<usize>k << 1), load<i16>(pe16 + (<usize>src << 1)));
+    ce += load<f64>(peError + (<usize>src << 3));
     store<f64>(eError + (<usize>(k + 1) << 3), ce);
     ca += Math.abs(ek);
     cq += qk;
@@ -477,6 +539,18 @@ export function tlsRun(first: i32, count: i32, depthMin: f64, inverseMargin: f64
   }
   const rms = Math.sqrt(squares / <f64>nPoints);
   eStep = rms > 0 && isFinite(rms) ? (E16_RMS_SPAN * rms) / E16_MAX : 1;
+  const inverseStep = 1 / eStep;
+  for (let k = 0; k < nPoints; k++) {
+    const off = <usize>k << 3;
+    const sk = load<f64>(dyAll + off);
+    const qk = 1 / (sk * sk);
+    const ek = (load<f64>(flux + off) - 1) * qk;
+    const ei = Math.max(-E16_MAX, Math.min(E16_MAX, Math.round(ek * inverseStep)));
+    store<f64>(slot(P_Q) + off, qk);
+    store<f64>(slot(P_E) + off, ek);
+    store<i16>(slot(P_E16) + (<usize>k << 1), <i16>ei);
+    store<f64>(slot(P_E_ERROR) + off, Math.abs(ek - ei * eStep));
+  }
   const dy = slot(TLS_DY);
   const dy0 = load<f64>(dy);
   let constantDy = true;

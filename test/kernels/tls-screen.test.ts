@@ -69,11 +69,14 @@ function bruteForce(k: TlsKernelInput): TlsKernelOutput {
   return out;
 }
 
-function lightCurve(seed: number, opts: { varyingDy: boolean; outliers: number }) {
+function lightCurve(seed: number, opts: { varyingDy: boolean; outliers: number; repeats?: number }) {
   const rand = mulberry32(seed);
   const normal = gaussian(rand);
   const n = 420;
   const time = Float64Array.from({ length: n }, (_, i) => 100 + i * (12 / n) + rand() * 0.002);
+  // the first `repeats` points share one time stamp: their phases tie at every period, more than the
+  // bucket sort takes in one bucket (its merge-sort fallback), and the rest still needs sorting
+  for (let i = 0; i < (opts.repeats ?? 0); i++) time[i] = 104.2;
   const sigma = Float64Array.from({ length: n }, () => 4e-4 * (opts.varyingDy ? 0.6 + 0.8 * rand() : 1));
   const flux = Float64Array.from(time, (t, i) => {
     const inTransit = Math.abs(((t - 101.37 + 1.55) % 3.1) - 1.55) < 0.06;
@@ -93,9 +96,10 @@ describe('TLS kernel screening against a brute-force search', () => {
     { name: 'varying dy, no outliers', seed: 12, varyingDy: true, outliers: 0 },
     { name: 'constant dy, outliers', seed: 13, varyingDy: false, outliers: 6 },
     { name: 'varying dy, outliers', seed: 14, varyingDy: true, outliers: 6 },
+    { name: 'time stamps repeated 60 times (ties in the phase sort)', seed: 15, varyingDy: true, outliers: 0, repeats: 60 },
   ];
-  it.each(cases)('$name: every period’s chi2, row and depth', ({ seed, varyingDy, outliers }) => {
-    const prepared = prepareTls(lightCurve(seed, { varyingDy, outliers }), { periodMin: 1, periodMax: 5 });
+  it.each(cases)('$name: every period’s chi2, row and depth', ({ seed, varyingDy, outliers, repeats }) => {
+    const prepared = prepareTls(lightCurve(seed, { varyingDy, outliers, repeats }), { periodMin: 1, periodMax: 5 });
     const k = prepared.kernel;
     expect(k.periods.length).toBeGreaterThan(50);
     release.begin(k);
