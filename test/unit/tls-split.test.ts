@@ -18,6 +18,7 @@ import {
   type PreparedTls,
   type TlsEngine,
   type TlsHelpers,
+  type ChunkOutput,
   type TlsKernelOutput,
 } from '../../src/lib/search/tls/index.ts';
 import { lightCurveFile } from '../helpers/fixtures.ts';
@@ -40,7 +41,7 @@ const OPTIONS = { periodMin: 1, periodMax: 6 };
 /** Estimated seconds per chunk: about 19 chunks of this grid. */
 const SMALL_CHUNKS = 0.02;
 
-type Behaviour = 'ok' | 'throw' | 'hang' | { delayMs: number };
+type Behaviour = 'ok' | 'throw' | 'hang' | 'stale' | { delayMs: number };
 
 /**
  * The pool's side, in-process: a board, and helpers that each take one chunk at a time on a later
@@ -61,25 +62,28 @@ async function fakeHelpers(behaviours: Behaviour[]) {
       if (index === null) return;
       busy[w] = true;
       const { first, count } = b.chunks[index];
-      const finish = (out: TlsKernelOutput | null) => {
-        if (out) {
+      const finish = (chunk: ChunkOutput | null) => {
+        if (chunk) {
           computed[w]++;
-          b.helperDone(index, out, w + 100);
+          b.helperDone(index, chunk, w + 100);
         } else b.helperFailed(index);
         busy[w] = false;
         dispatch();
       };
       if (behaviour === 'hang') return;
-      setTimeout(
-        () => finish(behaviour === 'throw' ? null : searchChunk(kernel!, engines[w], first, count)),
-        typeof behaviour === 'object' ? behaviour.delayMs : 0,
-      );
+      const compute = (): ChunkOutput | null => {
+        if (behaviour === 'throw') return null;
+        // another kernel build: its numbers (here zeros) must not be used
+        if (behaviour === 'stale') return { out: { chi2: new Float64Array(count), row: new Int32Array(count), depth: new Float64Array(count) }, version: 'another build' };
+        return searchChunk(kernel!, engines[w], first, count);
+      };
+      setTimeout(() => finish(compute()), typeof behaviour === 'object' ? behaviour.delayMs : 0);
     });
   };
   const helpers: TlsHelpers = {
-    share: async (k, chunks) => {
+    share: async (k, chunks, version) => {
       kernel = k;
-      board = new ChunkBoard(chunks);
+      board = new ChunkBoard(chunks, version);
       dispatch();
     },
     next: (patienceMs) => board!.next(patienceMs),
@@ -143,6 +147,14 @@ describe('TLS grid split across workers', () => {
     expect(fake.computed[0]).toBe(0);
     expect(fake.computed[1]).toBeGreaterThan(0);
     expect(workers).toBe(2);
+  });
+
+  it('recomputes the chunks a helper computed with another kernel build', async () => {
+    const fake = await fakeHelpers(['stale']);
+    const { out, workers } = await searchPeriodsShared(prepared, await engine(), fake.helpers, { chunkSeconds: SMALL_CHUNKS });
+    expect(fake.computed[0]).toBeGreaterThan(0);
+    expect(out).toEqual(whole);
+    expect(workers).toBe(1);
   });
 
   it('takes back the chunk of a helper that never answers, after its patience', async () => {
@@ -209,26 +221,27 @@ describe('TLS grid split across workers', () => {
 describe('ChunkBoard', () => {
   const chunks = [0, 1, 2, 3].map((i) => ({ first: i * 10, count: 10, seconds: 1 }));
   const out = { chi2: new Float64Array(10), row: new Int32Array(10), depth: new Float64Array(10) };
+  const chunk = { out, version: 'v' };
 
   it('gives the owner the front and helpers the back, and ends when every chunk is handed over', async () => {
-    const board = new ChunkBoard(chunks);
+    const board = new ChunkBoard(chunks, 'v');
     expect(board.claimForHelper()).toBe(3);
     expect(await board.next(1000)).toEqual({ run: 0, done: [] });
     expect(board.claimForHelper()).toBe(2);
-    board.helperDone(3, out, 7);
-    expect(await board.next(1000)).toEqual({ run: 1, done: [{ index: 3, out, worker: 7 }] });
+    board.helperDone(3, chunk, 7);
+    expect(await board.next(1000)).toEqual({ run: 1, done: [{ index: 3, out, version: 'v', worker: 7 }] });
     // nothing open: the owner waits for the helper
     const waiting = board.next(1000);
-    board.helperDone(2, out, 8);
-    expect(await waiting).toEqual({ done: [{ index: 2, out, worker: 8 }] });
+    board.helperDone(2, chunk, 8);
+    expect(await waiting).toEqual({ done: [{ index: 2, out, version: 'v', worker: 8 }] });
     expect(await board.next(1000)).toEqual({ done: [], end: true });
   });
 
-  it('a failed chunk goes to the owner only; a late answer after it was taken back is dropped', async () => {
+  it('a failed chunk, or one from another kernel build, goes to the owner only; a late answer after it was taken back is dropped', async () => {
     let now = 0;
-    const board = new ChunkBoard(chunks.slice(0, 2), () => now);
+    const board = new ChunkBoard(chunks.slice(0, 2), 'v', () => now);
     expect(board.claimForHelper()).toBe(1);
-    board.helperFailed(1);
+    board.helperDone(1, { out, version: 'another build' }, 9);
     expect(board.offered).toBe(1);
     expect(board.claimForHelper()).toBe(0);
     expect(board.claimForHelper()).toBeNull();
@@ -236,19 +249,19 @@ describe('ChunkBoard', () => {
     now = 5000;
     // the helper's chunk 0 is older than the patience: the owner takes it
     expect(await board.next(1000)).toEqual({ run: 0, done: [] });
-    board.helperDone(0, out, 9);
+    board.helperDone(0, chunk, 9);
     expect(await board.next(1000)).toEqual({ done: [], end: true });
   });
 
   it('close wakes a waiting owner with an AbortError and withdraws every chunk', async () => {
-    const board = new ChunkBoard(chunks);
+    const board = new ChunkBoard(chunks, 'v');
     for (let i = 0; i < 3; i++) board.claimForHelper();
     await board.next(60_000);
     const waiting = board.next(60_000);
     board.close();
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
     expect(board.claimForHelper()).toBeNull();
-    board.helperDone(3, out, 1);
+    board.helperDone(3, chunk, 1);
     await expect(board.next(1000)).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

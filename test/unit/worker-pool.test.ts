@@ -132,6 +132,15 @@ describe('WorkerPool sharing a TLS search', () => {
     expect(workers.length).toBe(2);
   });
 
+  it('a helper with another build of the TLS kernel computes nothing the owner uses', async () => {
+    const p = pool(2, (api, _worker, n) =>
+      n === 2 ? { ...api, searchChunk: async (...args) => ({ ...(await api.searchChunk(...args)), version: 'another build' }) } : api,
+    );
+    const result = await p.analyze([targetFile()], SETTINGS);
+    expect(p.stats.helpedChunks).toBeGreaterThan(0);
+    expect(result.features).toEqual(reference);
+  });
+
   it('an owner that crashes fails its target only; its helpers go back to the queue', async () => {
     const p = pool(2, (api, worker, n) =>
       n === 1
@@ -140,7 +149,7 @@ describe('WorkerPool sharing a TLS search', () => {
             analyze: (files, settings, context, helpers?: TlsHelpers) => {
               let steps = 0;
               const dying: TlsHelpers | undefined = helpers && {
-                share: (kernel, chunks) => helpers.share(kernel, chunks),
+                share: (kernel, chunks, version) => helpers.share(kernel, chunks, version),
                 next: (patience) => (++steps === 5 ? (worker.crash('stack overflow'), never()) : helpers.next(patience)),
                 close: () => helpers.close(),
               };

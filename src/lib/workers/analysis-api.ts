@@ -5,7 +5,7 @@ import { analyzeFilesShared, type LightCurveFile } from '../search/analyze.ts';
 import type { BlsEngine } from '../search/bls-types.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
-import { searchChunk, type TlsEngine, type TlsHelpers, type TlsKernelInput, type TlsKernelOutput } from '../search/tls/index.ts';
+import { searchChunk, type ChunkOutput, type TlsEngine, type TlsHelpers, type TlsKernelInput } from '../search/tls/index.ts';
 
 /** How a worker gets its kernels (fetched in the browser, read from disk in Node tests). */
 export interface EngineLoaders {
@@ -48,11 +48,11 @@ export function createAnalysisApi(load: EngineLoaders, options: { chunkSeconds?:
     },
 
     /** Periods [first, first + count) of search `key`; `kernel` comes with a worker's first chunk of a search. */
-    async searchChunk(key: number, kernel: TlsKernelInput | undefined, first: number, count: number): Promise<TlsKernelOutput> {
+    async searchChunk(key: number, kernel: TlsKernelInput | undefined, first: number, count: number): Promise<ChunkOutput> {
       if (kernel) shared = { key, kernel };
       if (!shared || shared.key !== key) throw new AppError('kernel-error', `TLS chunk of search ${key}, whose input this worker does not hold`);
-      const out = searchChunk(shared.kernel, await (tlsEngine ??= load.tls()), first, count);
-      return Comlink.transfer(out, [out.chi2.buffer, out.row.buffer, out.depth.buffer]);
+      const chunk = searchChunk(shared.kernel, await (tlsEngine ??= load.tls()), first, count);
+      return Comlink.transfer(chunk, [chunk.out.chi2.buffer, chunk.out.row.buffer, chunk.out.depth.buffer]);
     },
   };
 }

@@ -149,9 +149,9 @@ export class WorkerPool implements AnalysisPool {
   /** The owner's side of its board, reached from its worker through a Comlink proxy. */
   private helpersFor(task: Task): TlsHelpers {
     return {
-      share: async (kernel: TlsKernelInput, chunks: PeriodChunk[]) => {
+      share: async (kernel: TlsKernelInput, chunks: PeriodChunk[], version: string) => {
         this.unshare(task);
-        const search = { key: ++this.keys, kernel, board: new ChunkBoard(chunks) };
+        const search = { key: ++this.keys, kernel, board: new ChunkBoard(chunks, version) };
         task.shared = search;
         this.searches.add(search);
         this.dispatch();
@@ -187,9 +187,9 @@ export class WorkerPool implements AnalysisPool {
     slot.remote
       .searchChunk(search.key, kernel, first, count)
       .then(
-        (out) => {
+        (chunk) => {
           this.helped++;
-          search.board.helperDone(index, out, slot.id);
+          search.board.helperDone(index, chunk, slot.id);
         },
         () => {
           slot.holds = 0;

@@ -43,16 +43,22 @@ export function periodChunks(kernel: TlsKernelInput, targetSeconds = CHUNK_SECON
   return chunks;
 }
 
-/** A helper's part: periods [first, first + count) of a shared search, only that range (to send back). */
-export function searchChunk(kernel: TlsKernelInput, engine: TlsEngine, first: number, count: number): TlsKernelOutput {
+/** A helper's part of a search: only its range of periods, and the kernel version that computed it. */
+export interface ChunkOutput {
+  out: TlsKernelOutput;
+  version: string;
+}
+
+/** Periods [first, first + count) of a shared search, computed by a helper (only that range, to send back). */
+export function searchChunk(kernel: TlsKernelInput, engine: TlsEngine, first: number, count: number): ChunkOutput {
   const out = searchPeriodRange({ kernel }, engine, first, count);
-  return { chi2: out.chi2.slice(first, first + count), row: out.row.slice(first, first + count), depth: out.depth.slice(first, first + count) };
+  const range = { chi2: out.chi2.slice(first, first + count), row: out.row.slice(first, first + count), depth: out.depth.slice(first, first + count) };
+  return { out: range, version: engine.version };
 }
 
 /** A chunk a helper computed; `worker` names the helper, for counting the workers of a search. */
-export interface ChunkResult {
+export interface ChunkResult extends ChunkOutput {
   index: number;
-  out: TlsKernelOutput;
   worker: number;
 }
 
@@ -68,8 +74,11 @@ export interface ShareStep {
 
 /** The owner's side of a shared search (a Comlink proxy of the pool's board in the app). */
 export interface TlsHelpers {
-  /** Offers the chunks of a search to idle workers (replacing any earlier search of this owner). */
-  share(kernel: TlsKernelInput, chunks: PeriodChunk[]): Promise<void>;
+  /**
+   * Offers the chunks of a search to idle workers (replacing any earlier search of this owner);
+   * only chunks computed by the same kernel build (`version`) are taken.
+   */
+  share(kernel: TlsKernelInput, chunks: PeriodChunk[], version: string): Promise<void>;
   /**
    * Marks the chunk last given to the owner as done and returns the next step; waits (at most until
    * a helper's chunk is `patienceMs` old, which the owner then takes back) only when the owner has
@@ -90,8 +99,9 @@ type ChunkState = 'open' | 'owner' | 'helper' | 'done';
 
 /**
  * The claims on the chunks of one shared search. The owner takes open chunks from the front; helpers
- * take them from the back, one at a time. A chunk whose helper failed, or was too slow, goes back to
- * the owner and is never offered to a helper again.
+ * take them from the back, one at a time. A chunk whose helper failed, was too slow, or computed it
+ * with another kernel build than the owner's `version` goes back to the owner and is never offered
+ * to a helper again.
  */
 export class ChunkBoard {
   private readonly state: ChunkState[];
@@ -104,6 +114,7 @@ export class ChunkBoard {
 
   constructor(
     readonly chunks: PeriodChunk[],
+    private readonly version: string,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.state = chunks.map(() => 'open');
@@ -131,10 +142,12 @@ export class ChunkBoard {
   }
 
   /** A helper's output; ignored when the chunk was taken back or the search closed. */
-  helperDone(index: number, out: TlsKernelOutput, worker: number): void {
+  helperDone(index: number, { out, version }: ChunkOutput, worker: number): void {
     if (this.closed || this.state[index] !== 'helper') return;
+    // another build of the kernel (rebuilt while a job ran, say) might give other numbers
+    if (version !== this.version) return this.helperFailed(index);
     this.state[index] = 'done';
-    this.ready.push({ index, out, worker });
+    this.ready.push({ index, out, version, worker });
     this.notify();
   }
 
@@ -229,7 +242,7 @@ export async function searchPeriodsShared(
   // until the owner has timed a chunk, the estimate stands in (it runs up to 2× high)
   let slowestMs = 1000 * chunks.reduce((most, c) => Math.max(most, c.seconds), 0);
   let timed = false;
-  await helpers.share(kernel, chunks);
+  await helpers.share(kernel, chunks, engine.version);
   try {
     engine.begin(kernel);
     for (;;) {
