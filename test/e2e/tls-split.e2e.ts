@@ -2,7 +2,7 @@
 // grid (tls_workers = 2), and every tls_* value is the one a single worker writes.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadCsvRows, launchBrowser, serveApp, waitForFinished } from '../helpers/browser.ts';
+import { downloadCsvRows, launchBrowser, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 
 const LIST = path.join(REPO_ROOT, 'test/fixtures/e2e/tls-split-list.csv');
@@ -26,13 +26,7 @@ describe('one TLS target split across the pool', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(app.url);
-      await page.getByText('Settings', { exact: true }).click();
-      await page.getByLabel('Workers', { exact: true }).fill(String(workers));
-      await page.getByLabel('Run TLS', { exact: true }).check();
-      await page.getByRole('button', { name: 'Save settings', exact: true }).click();
-      await page.getByLabel('Sample list', { exact: true }).setInputFiles(LIST);
-      const started = Date.now();
-      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      const started = await startJob(page, LIST, { workers, runTls: true });
       await waitForFinished(page);
       const seconds = (Date.now() - started) / 1000;
       const rows = await downloadCsvRows(page);

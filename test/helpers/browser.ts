@@ -51,6 +51,21 @@ export async function serveApp(): Promise<{ url: string; close(): Promise<void> 
   };
 }
 
+/**
+ * Saves the workers and Run TLS in Settings (when given), loads the sample list and presses Start;
+ * returns the time (ms since the epoch) at which Start was pressed.
+ */
+export async function startJob(page: Page, list: string, settings: { workers?: number; runTls?: boolean } = {}): Promise<number> {
+  await page.getByText('Settings', { exact: true }).click();
+  if (settings.workers !== undefined) await page.getByLabel('Workers', { exact: true }).fill(String(settings.workers));
+  if (settings.runTls !== undefined) await page.getByLabel('Run TLS', { exact: true }).setChecked(settings.runTls);
+  await page.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await page.getByLabel('Sample list', { exact: true }).setInputFiles(list);
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  return started;
+}
+
 /** Waits until the page's job says Finished. */
 export async function waitForFinished(page: Page, timeout = 200_000): Promise<void> {
   await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '', { timeout, interval: 250 }).toContain('Finished');
