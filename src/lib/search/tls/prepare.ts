@@ -33,7 +33,7 @@ export const TLS_DEFAULTS = {
 } as const;
 
 /** Measured cost of the release kernel on one core of the development machine (bench/tls.bench.ts). */
-const SECONDS_PER_OPERATION = 0.15e-9;
+const SECONDS_PER_OPERATION = 0.12e-9;
 const SECONDS_PER_SORTED_POINT = 2e-9;
 
 export function resolveTlsOptions(o: TlsOptions): ResolvedTlsOptions {
