@@ -2,12 +2,16 @@
 // ../shared/reference/tls, timed against the package's recorded power() times on the same kind of
 // machine (transitleastsquares 1.0.31 cannot be installed here). Prints the agreement too, and the
 // process CPU time beside the wall time, since other work on the machine inflates the wall time.
+import { setFlagsFromString } from 'node:v8';
 import { createTlsEngine } from '../src/lib/kernels/tls-kernel.ts';
 import { loadTlsKernelBytes } from '../src/lib/kernels/tls-node.ts';
 import { prepareTls, searchPeriods, tlsResult } from '../src/lib/search/tls/index.ts';
 import { referenceInput, referenceResult, referenceSeconds, TLS_CASES, templateOf, type TlsCase } from '../test/kernels/tls-reference.ts';
 
 export default async function tlsBench(args: string[]): Promise<void> {
+  // As in the BLS benchmark: compile the kernel straight to optimised code, so that V8's tier-up
+  // does not land inside the first case's timing.
+  setFlagsFromString('--no-liftoff');
   const wanted = args.filter((a) => (TLS_CASES as readonly string[]).includes(a)) as TlsCase[];
   const cases = wanted.length > 0 ? wanted : [...TLS_CASES];
   const engine = await createTlsEngine(await loadTlsKernelBytes('release'));
