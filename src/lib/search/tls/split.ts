@@ -19,7 +19,7 @@ export interface PeriodChunk {
   seconds: number;
 }
 
-/** Estimated seconds per chunk: the estimate runs up to 2× high, so about 0.5–1 s of real work. */
+/** Estimated seconds per chunk: the estimate runs high, so a few tenths of a second of real work (0.4 s on Kepler-90 Q3–Q5). */
 export const CHUNK_SECONDS = 1;
 
 /** How long the owner, with nothing else to do, waits for a helper's chunk before computing it itself. */
