@@ -239,7 +239,7 @@ export async function searchPeriodsShared(
   const own: PeriodChunk[] = [];
   const helpersSeen = new Set<number>();
   let searched = 0;
-  // until the owner has timed a chunk, the estimate stands in (it runs up to 2× high)
+  // until the owner has timed a chunk, the estimate stands in (it runs high)
   let slowestMs = 1000 * chunks.reduce((most, c) => Math.max(most, c.seconds), 0);
   let timed = false;
   await helpers.share(kernel, chunks, engine.version);
