@@ -6,6 +6,7 @@ import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
 import { slowBlsEngine } from '../../src/lib/search/bls-slow.ts';
 import { bestPeak, type BlsEngine, type BlsObjective, type BlsPeriodogram } from '../../src/lib/search/bls-types.ts';
 import { autoperiod, lightkurveDefaults } from '../../src/lib/search/grid.ts';
+import { blsMemoryBytes } from '../../src/lib/search/bls-plan.ts';
 import { synthetic, type Injection } from './synthetic.ts';
 
 const FIELDS = ['power', 'depth', 'depthErr', 'duration', 'transitTime', 'depthSnr', 'logLikelihood'] as const;
@@ -120,6 +121,24 @@ describe('BLS kernel engine', () => {
     // The trial durations nearest 0.12 d are 0.10 and 0.15 d.
     expect([0.1, 0.15].some((d) => Math.abs(peak.duration - d) < 1e-9)).toBe(true);
     expect(peak.depthSnr).toBeGreaterThan(20);
+  });
+
+  it('grows its memory no further than the memory model used for budgets says', () => {
+    // a 300-d period at a 0.004-d bin: about 75,000 bins, so the per-bin arrays dominate the memory
+    const data = synthetic({ seed: 9, points: 5000, start: 100, cadence: 0.02, noise: 0.001, withErrors: true });
+    const engine = createBlsEngine(releaseBytes);
+    return engine.then((e) => {
+      const periods = Float64Array.of(200, 250, 300);
+      const durations = Float64Array.of(0.04, 0.1);
+      e.power(data, { periods, durations, objective: 'likelihood', oversample: 10 });
+      const memory = (e as unknown as { instance: { memory: WebAssembly.Memory } }).instance.memory.buffer.byteLength;
+      const bins = Math.ceil(300 / 0.004) + 10;
+      const model = blsMemoryBytes(data.time.length, periods.length, durations.length, bins);
+      expect(model).toBeGreaterThan(4 * 2 ** 20);
+      // the memory grows in 64 KiB pages
+      expect(memory).toBeLessThanOrEqual(Math.ceil(model / 65536) * 65536);
+      expect(memory).toBeGreaterThan(model - 2 * 65536);
+    });
   });
 
   it('is invariant under a time shift', () => {

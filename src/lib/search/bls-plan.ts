@@ -98,11 +98,12 @@ const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 /**
  * Bytes of kernel memory for one search (mirrors assembly/memory.ts): per point time, y, ivar, x and
  * the (y·ivar, ivar) pair; per period the period, seven outputs and the two range entries; the
- * durations; three per-bin work arrays of 16 bytes per bin; plus 64 KiB of static data.
+ * durations; four per-bin work arrays of 16 bytes per bin (bins, two cumulative sums, the scan bound's
+ * numerator); plus 64 KiB of static data.
  */
 export function blsMemoryBytes(points: number, periods: number, durations: number, bins: number): number {
   const slots = 4 * align16(points * 8) + align16(points * 16) + 10 * align16(periods * 8) + align16(durations * 8);
-  return 65536 + slots + 3 * align16((bins + 2) * 16);
+  return 65536 + slots + 4 * align16((bins + 2) * 16);
 }
 
 /** Expected seconds for one search with the cost model above. */
