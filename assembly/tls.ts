@@ -49,7 +49,8 @@ const P_E: i32 = 31; // f64 × points: (d − 1) q
 const P_E16: i32 = 32; // i16 × points (in an f64 slot): e / eStep rounded and clamped
 const P_E_ERROR: i32 = 33; // f64 × points: |e − eStep · e16|
 const W_BUCKET: i32 = 34; // i32 × (points + 1): bucket starts of the phase sort
-const SLOT_COUNT: i32 = 35;
+const W_DOTS: i32 = 35; // f64 × (points + maxWidth): the integer screen's dot product per candidate
+const SLOT_COUNT: i32 = 36;
 
 
 const slots = memory.data(SLOT_COUNT << 3);
@@ -78,6 +79,7 @@ function slotBytes(s: i32): u64 {
   if (s == W_E16) return (patched + 8) << 1;
   if (s == W_ROW_STEP) return <u64>nRows << 3;
   if (s == W_LIST) return patched << 2;
+  if (s == W_DOTS) return (patched + 1) << 3;
   if (s == W_S16) return (<u64>nRows * <u64>(maxWidth + 8)) << 1;
   return patched << 3;
 }
@@ -277,37 +279,41 @@ function mergeSortByPhase(n: i32): void {
 
 // The screening dot products run on integers: e and each template row quantised to i16 with
 // |e16| ≤ E16_MAX and |s16| ≤ S16_MAX, so that a product is below 2^24.1: a block of 256 terms puts
-// at most 66 products in each lane of the two accumulators' sum, under 2^31.
+// 64 products in each i32 lane, under 2^31.
 const E16_MAX: f64 = 2047;
 const S16_MAX: f64 = 8191;
 // e's step: this many RMS of e map to E16_MAX; rarer, larger values are clamped, and their whole
 // error is carried in the W_E_ERROR prefix sums like every other point's.
 const E16_RMS_SPAN: f64 = 8;
 
-/** Σ_j a[j] b[j] over ⌈w/8⌉·8 i16 terms (b is zero past w), exactly (integers), as f64. */
-@inline function dot16(a: usize, b: usize, w: i32): f64 {
-  let total: f64 = 0;
+let eStep: f64 = 0;
+
+/**
+ * Σ_j a0[j] b[j] and Σ_j a1[j] b[j] over ⌈w/8⌉·8 i16 terms (b is zero past w), exactly (integers),
+ * as f64 into out[0] and out[1]: two windows with the same row, so each row load serves both.
+ */
+@inline function dot16Pair(a0: usize, a1: usize, b: usize, w: i32, out: usize): void {
+  let total0: f64 = 0;
+  let total1: f64 = 0;
   for (let block = 0; block < w; block += 256) {
     const end = min(block + 256, w);
     let acc0 = i32x4.splat(0);
     let acc1 = i32x4.splat(0);
-    let j = block;
-    for (; j + 16 <= end; j += 16) {
+    for (let j = block; j < end; j += 8) {
       const o = <usize>j << 1;
-      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load(a + o), v128.load(b + o)));
-      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load(a + o, 16), v128.load(b + o, 16)));
+      const row = v128.load(b + o);
+      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load(a0 + o), row));
+      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load(a1 + o), row));
     }
-    if (j < end) acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load(a + (<usize>j << 1)), v128.load(b + (<usize>j << 1))));
-    if (j + 8 < end) acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load(a + (<usize>j << 1), 16), v128.load(b + (<usize>j << 1), 16)));
     // lanes to f64 before adding them: four lanes together could pass 2^31
-    const acc = i32x4.add(acc0, acc1);
-    const sum = f64x2.add(f64x2.convert_low_i32x4_s(acc), f64x2.convert_low_i32x4_s(i32x4.shuffle(acc, acc, 2, 3, 0, 1)));
-    total += f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+    const sum0 = f64x2.add(f64x2.convert_low_i32x4_s(acc0), f64x2.convert_low_i32x4_s(i32x4.shuffle(acc0, acc0, 2, 3, 0, 1)));
+    const sum1 = f64x2.add(f64x2.convert_low_i32x4_s(acc1), f64x2.convert_low_i32x4_s(i32x4.shuffle(acc1, acc1, 2, 3, 0, 1)));
+    total0 += f64x2.extract_lane(sum0, 0) + f64x2.extract_lane(sum0, 1);
+    total1 += f64x2.extract_lane(sum1, 0) + f64x2.extract_lane(sum1, 1);
   }
-  return total;
+  store<f64>(out, total0);
+  store<f64>(out + 8, total1);
 }
-
-let eStep: f64 = 0;
 
 let bestChi2: f64 = 0;
 let bestRow: i32 = 0;
@@ -444,6 +450,13 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
         count++;
       }
     }
+    // the screen's dot products first, two windows at a time, in a loop of their own
+    const dots = slot(W_DOTS);
+    for (let k = 0; k < count; k += 2) {
+      const i0 = load<i32>(list + (<usize>k << 2));
+      const i1 = k + 1 < count ? load<i32>(list + (<usize>(k + 1) << 2)) : i0;
+      dot16Pair(e16 + (<usize>i0 << 1), e16 + (<usize>i1 << 1), s16, w, dots + (<usize>k << 3));
+    }
     for (let k = 0; k < count; k++) {
       const i = load<i32>(list + (<usize>k << 2));
       const windowSum = load<f64>(cumsum + (<usize>(i + w) << 3)) - load<f64>(cumsum + (<usize>i << 3));
@@ -452,10 +465,11 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
       // screen with r ≈ 2 · target (the package's 1 / (0.5 / target) differs by an ulp; `slack` covers it)
       const rev = 2 * screenTarget;
       const absRev = Math.abs(rev);
-      // 2 r A + r² B = r (2 A + r B): screened in f32, computed in f64 where it could beat rowBest
+      // 2 r A + r² B = r (2 A + r B): screened with the integer dot product, computed in f64 where
+      // it could beat rowBest
       const absSum = load<f64>(absE + (<usize>(i + w) << 3)) - load<f64>(absE + (<usize>i << 3));
       const errSum = load<f64>(eError + (<usize>(i + w) << 3)) - load<f64>(eError + (<usize>i << 3));
-      const dotA = scale * dot16(e16 + (<usize>i << 1), s16, w);
+      const dotA = scale * load<f64>(dots + (<usize>k << 3));
       const errA = halfStep * absSum + sHatMax * errSum + 1e-15 * Math.abs(dotA) + errFloor;
       let approx: f64;
       let err: f64;
