@@ -133,6 +133,8 @@ export class WorkerPool implements AnalysisPool {
 
   private start(slot: Slot, task: Task): void {
     slot.task = task;
+    // a worker drops the shared search it held when it starts a target of its own
+    slot.holds = 0;
     const buffers = task.files.map((f) => f.bytes);
     // With one worker nobody could help, so the search is not offered.
     const helpers = task.settings.runTls && this.size > 1 ? Comlink.proxy(this.helpersFor(task)) : undefined;
