@@ -311,12 +311,7 @@ function binPhasesSimd(nPoints: i32, period: f64, binDuration: f64, nBins: i32, 
     const b1 = base + (<usize>i32x4.extract_lane(inds, 2) << 4);
     v128.store(b1, f64x2.add(v128.load(b1), v128.load(pairArray + (off << 1) + 16)));
   }
-  if (i < nPoints) {
-    const off = <usize>i << 3;
-    const xi = load<f64>(x + off);
-    const b = bins + (<usize>(<i32>((xi - period * Math.floor(xi / period)) / binDuration) + 1) << 4);
-    v128.store(b, f64x2.add(v128.load(b), v128.load(pairArray + (off << 1))));
-  }
+  if (i < nPoints) addExact(i, period, binDuration);
 }
 
 /**

@@ -93,6 +93,7 @@ export function tlsLayout(points: i32, periods: i32, rows: i32, widest: i32): i3
   if (points < 1 || periods < 1 || rows < 1 || widest < 1) return 1;
   if ((widest & 1) != 0 || widest > points) return 2;
   nPoints = points;
+  prepared = false;
   nPeriods = periods;
   nRows = rows;
   maxWidth = widest;
@@ -511,14 +512,12 @@ function searchPeriod(p: i32, depthMin: f64, inverseMargin: f64, constantDy: boo
   bestDepth = depth;
 }
 
-/**
- * Searches periods [first, first + count). `depthMin`: the window mean must lie more than this below 1;
- * `inverseMargin`: 1 / T0_fit_margin (0 searches every position). Returns 0; 3 for a bad range;
- * 4 when no layout was made.
- */
-export function tlsRun(first: i32, count: i32, depthMin: f64, inverseMargin: f64): i32 {
-  if (nPoints == 0) return 4;
-  if (first < 0 || count < 0 || first + count > nPeriods) return 3;
+// What every period of a search shares (template rows, per-point q and e), made on the first run
+// after a layout: the host runs a grid in chunks.
+let prepared = false;
+let constantDy = true;
+
+function prepareSearch(): void {
   // template residuals s = 1 - signal and s², zero past each row's width
   const rowsBytes = <usize>(nRows * maxWidth);
   const sig = slot(TLS_SIGNAL);
@@ -542,13 +541,20 @@ export function tlsRun(first: i32, count: i32, depthMin: f64, inverseMargin: f64
       store<i16>(s16 + (<usize>(r * stride + j) << 1), <i16>Math.round(v / step));
     }
   }
-  // e = (d − 1)/dy² does not depend on the fold: one step for the whole search
+  // q = 1/dy² and e = (d − 1) q do not depend on the fold: computed once, with one i16 step for e
   const flux = slot(TLS_FLUX);
-  const dyAll = slot(TLS_DY);
+  const dy = slot(TLS_DY);
+  const dy0 = load<f64>(dy);
+  constantDy = true;
   let squares: f64 = 0;
   for (let k = 0; k < nPoints; k++) {
-    const sk = load<f64>(dyAll + (<usize>k << 3));
-    const ek = (load<f64>(flux + (<usize>k << 3)) - 1) / (sk * sk);
+    const off = <usize>k << 3;
+    const sk = load<f64>(dy + off);
+    if (sk != dy0) constantDy = false;
+    const qk = 1 / (sk * sk);
+    const ek = (load<f64>(flux + off) - 1) * qk;
+    store<f64>(slot(P_Q) + off, qk);
+    store<f64>(slot(P_E) + off, ek);
     squares += ek * ek;
   }
   const rms = Math.sqrt(squares / <f64>nPoints);
@@ -556,23 +562,24 @@ export function tlsRun(first: i32, count: i32, depthMin: f64, inverseMargin: f64
   const inverseStep = 1 / eStep;
   for (let k = 0; k < nPoints; k++) {
     const off = <usize>k << 3;
-    const sk = load<f64>(dyAll + off);
-    const qk = 1 / (sk * sk);
-    const ek = (load<f64>(flux + off) - 1) * qk;
+    const ek = load<f64>(slot(P_E) + off);
     const ei = Math.max(-E16_MAX, Math.min(E16_MAX, Math.round(ek * inverseStep)));
-    store<f64>(slot(P_Q) + off, qk);
-    store<f64>(slot(P_E) + off, ek);
     store<i16>(slot(P_E16) + (<usize>k << 1), <i16>ei);
     store<f64>(slot(P_E_ERROR) + off, Math.abs(ek - ei * eStep));
   }
-  const dy = slot(TLS_DY);
-  const dy0 = load<f64>(dy);
-  let constantDy = true;
-  for (let k = 1; k < nPoints; k++) {
-    if (load<f64>(dy + (<usize>k << 3)) != dy0) {
-      constantDy = false;
-      break;
-    }
+}
+
+/**
+ * Searches periods [first, first + count). `depthMin`: the window mean must lie more than this below 1;
+ * `inverseMargin`: 1 / T0_fit_margin (0 searches every position). Returns 0; 3 for a bad range;
+ * 4 when no layout was made.
+ */
+export function tlsRun(first: i32, count: i32, depthMin: f64, inverseMargin: f64): i32 {
+  if (nPoints == 0) return 4;
+  if (first < 0 || count < 0 || first + count > nPeriods) return 3;
+  if (!prepared) {
+    prepareSearch();
+    prepared = true;
   }
   for (let p = first; p < first + count; p++) {
     searchPeriod(p, depthMin, inverseMargin, constantDy);
