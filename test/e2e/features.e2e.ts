@@ -55,10 +55,12 @@ describe('the same features from the app (browser, MAST stand-in) and from Node'
     const nodeCsv = buildResultsCsv(
       ['target'],
       FEATURE_COLUMNS,
-      TARGETS.map(([target, name]) => {
-        const result = analyzeFiles([lightCurveFile(name)], DEFAULT_SEARCH_SETTINGS, engine);
-        return { values: [target], status: result.status, features: result.features };
-      }),
+      await Promise.all(
+        TARGETS.map(async ([target, name]) => {
+          const result = await analyzeFiles([lightCurveFile(name)], DEFAULT_SEARCH_SETTINGS, engine);
+          return { values: [target], status: result.status, features: result.features };
+        }),
+      ),
     );
     const nodeRows = Papa.parse<Record<string, string>>(nodeCsv, { header: true, skipEmptyLines: true }).data;
 

@@ -1,6 +1,6 @@
 import { AppError, toAppError } from '../errors.ts';
-import { qualityMaskKey } from '../lightcurve/file.ts';
-import type { CatalogValues, LightCurveFile } from '../search/analyze.ts';
+import { qualityMaskKey, type LightCurveFile } from '../lightcurve/file.ts';
+import type { CatalogValues } from '../search/input-columns.ts';
 import type { StarParams } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';

@@ -1,5 +1,5 @@
 import type { SampleFormat, StarParams } from '../samples/index.ts';
-import type { CatalogValues } from '../search/analyze.ts';
+import type { CatalogValues } from '../search/input-columns.ts';
 import type { SearchSettings } from '../search/settings.ts';
 
 export type { CatalogValues };

@@ -1,10 +1,12 @@
 import * as Comlink from 'comlink';
 import { AppError, toAppError } from '../errors.ts';
 import type { AnalysisContext } from '../jobs/runner.ts';
-import { analyzeFilesShared, type LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
+import { analyzeFiles } from '../search/analyze.ts';
 import type { BlsEngine } from '../search/bls-types.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
+import { sharedTlsStep } from '../search/tls-columns.ts';
 import { searchChunk, type ChunkOutput, type TlsEngine, type TlsHelpers, type TlsKernelInput } from '../search/tls/index.ts';
 
 /** How a worker gets its kernels (fetched in the browser, read from disk in Node tests). */
@@ -32,8 +34,7 @@ export function createAnalysisApi(load: EngineLoaders, options: { chunkSeconds?:
         engine ??= load.bls();
         const tls = settings.runTls ? await (tlsEngine ??= load.tls()) : undefined;
         const tlsSharing = helpers && { helpers, chunkSeconds: options.chunkSeconds };
-        const extras = { tls, star: context.star, returnCleaned: context.returnCleaned, tlsSharing };
-        return await analyzeFilesShared(files, settings, await engine, context.catalog, extras);
+        return await analyzeFiles(files, settings, await engine, { ...context, tls: sharedTlsStep(tls, tlsSharing) });
       } catch (err) {
         // A failed target is a result, returned whole so its code and message survive the boundary.
         const e = toAppError(err, 'kernel-error');
