@@ -6,16 +6,20 @@
 import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { LightCurve } from '../lightcurve/index.ts';
 import type { StarParams } from '../samples/index.ts';
-import { bestPeak, type BlsEngine, type BlsInput, type BlsPeak } from './bls-types.ts';
-import { planOptions, type SearchPlan } from './bls-plan.ts';
-import { finite, fluxFeatures, outsideTransits, signalFeatures } from './features/index.ts';
-import { autoperiod } from './grid.ts';
+import type { BlsEngine } from './bls-types.ts';
+import type { SearchPlan } from './bls-plan.ts';
+import { fluxFeatures, outsideTransits } from './features/index.ts';
+import { candidateColumns, candidateInput, type CatalogCandidate } from './catalog-features.ts';
 import { inputColumns, type CatalogValues } from './input-columns.ts';
+import { filterPoints } from './numeric.ts';
 import { cleanFiles, newlyCleaned, prepareLightCurve } from './prepare.ts';
 import { provenanceColumns } from './provenance.ts';
 import type { Features, TargetResult } from './result.ts';
 import { searchPlan } from './search-plan.ts';
 import { validateSearchSettings, withDefaults, type SearchSettings } from './settings.ts';
+import { findSignal, type Signal } from './signal.ts';
+import { bestSignalColumns, furtherSignalColumns, singleEventColumns } from './signal-columns.ts';
+import type { SingleEvent } from './single-event.ts';
 import { TLS_NOT_LOADED } from './tls-columns.ts';
 
 /** The TLS columns of a prepared light curve (tls-columns.ts makes the steps: in-process or shared). */
@@ -25,6 +29,8 @@ export type TlsStep = (lc: LightCurve, settings: SearchSettings, star: StarParam
 export interface AnalysisOptions {
   /** The sample list's values for the star (its first row): the `input_*` columns. Never steers the blind search. */
   catalog?: CatalogValues;
+  /** Every row of the star with its catalogue values: each gets its own `cat_*` columns in `candidates`. */
+  candidates?: CatalogCandidate[];
   /** The star's parameters (TLS's stellar priors). */
   star?: StarParams;
   /** Run when `settings.runTls`; without it the TLS columns say the kernel is not loaded. */
@@ -33,79 +39,53 @@ export interface AnalysisOptions {
   returnCleaned?: boolean;
 }
 
-function search(engine: BlsEngine, input: BlsInput, plan: SearchPlan, settings: SearchSettings): BlsPeak {
-  return bestPeak(engine.power(input, { ...planOptions(plan, settings.objective), memoryBudget: plan.memoryBytes }));
-}
-
-/** A search over an explicit period list with every duration (the catalogue window). */
-function searchPeriods(engine: BlsEngine, input: BlsInput, periods: Float64Array, durations: number[], settings: SearchSettings): BlsPeak {
-  const periodogram = engine.power(input, {
-    periods,
-    durations: Float64Array.from(durations),
-    objective: settings.objective,
-    oversample: settings.oversample,
-  });
-  return bestPeak(periodogram);
-}
-
-/** The `bls2_*`-style columns of one peak. */
-function signalColumns(prefix: 'bls2' | 'bls3' | 'cat_bls', peak: BlsPeak): Features {
-  if (peak.index < 0) return {};
-  return {
-    [`${prefix}_period`]: peak.period,
-    [`${prefix}_t0`]: peak.transitTime,
-    [`${prefix}_duration`]: peak.duration,
-    [`${prefix}_depth`]: peak.depth,
-    [`${prefix}_snr`]: finite(peak.depthSnr),
-    [`${prefix}_power`]: peak.power,
-  };
-}
-
-/** The input light curve without the points of `keep` = 0. */
-function subset(input: BlsInput, keep: Uint8Array): BlsInput {
-  const pick = (a: Float64Array) => a.filter((_, i) => keep[i] === 1);
-  return { time: pick(input.time), flux: pick(input.flux), fluxErr: input.fluxErr ? pick(input.fluxErr) : null };
-}
-
 /**
  * Iterative multi-planet search (as TLS tutorial 03 and lightkurve's create_transit_mask): mask
  * |t − transit| < duration around every transit of the signals found so far, search the rest on
- * the same grid. Stops early when too few points remain.
+ * the same grid. Single events set aside stay masked.
  */
-function furtherSignals(engine: BlsEngine, lc: LightCurve, first: BlsPeak, plan: SearchPlan, settings: SearchSettings): Features {
-  const features: Features = {};
-  let input: BlsInput = { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr };
+function furtherSignals(engine: BlsEngine, lc: LightCurve, first: Signal, plan: SearchPlan, settings: SearchSettings): { columns: Features; events: SingleEvent[] } {
+  const columns: Features = {};
+  const events: SingleEvent[] = [];
   let previous = first;
-  for (let k = 2; k <= settings.maxSignals && previous.index >= 0; k++) {
-    const keep = outsideTransits({ ...lc, ...input }, previous.period, previous.transitTime, previous.duration);
-    input = subset(input, keep);
-    if (input.time.length < 100) break;
-    previous = search(engine, input, plan, settings);
-    Object.assign(features, signalColumns(k === 2 ? 'bls2' : 'bls3', previous));
+  for (let k = 2; k <= settings.maxSignals && previous.peak; k++) {
+    const { period, transitTime, duration } = previous.peak;
+    const keep = outsideTransits({ ...lc, ...previous.input }, period, transitTime, duration);
+    const input = filterPoints(previous.input, (i) => keep[i] === 1);
+    previous = findSignal(engine, input, plan, settings, lc.cadenceDays);
+    events.push(...previous.events);
+    Object.assign(columns, furtherSignalColumns(k === 2 ? 'bls2' : 'bls3', previous));
   }
-  return features;
-}
-
-/** The optional search within ±catalogWindow of the catalogue period (separate `cat_bls_*` columns). */
-function catalogSearch(engine: BlsEngine, lc: LightCurve, period: number, settings: SearchSettings): Features {
-  const minimumPeriod = period * (1 - settings.catalogWindow);
-  const durations = settings.durations.filter((d) => d < minimumPeriod);
-  if (durations.length === 0) return {};
-  const n = lc.time.length;
-  const periods = autoperiod({
-    baseline: lc.time[n - 1] - lc.time[0],
-    durations,
-    minimumPeriod,
-    maximumPeriod: period * (1 + settings.catalogWindow),
-    frequencyFactor: settings.frequencyFactor,
-  });
-  return signalColumns('cat_bls', searchPeriods(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, periods, durations, settings));
+  return { columns, events };
 }
 
 /**
- * Parse, clean, detrend, search and measure one star. `options.catalog` fills the `input_*` columns
- * and, only when `settings.catalogSearch` is on, the separate `cat_bls_*` search; the blind search
- * never sees it. TLS runs as the injected step when `settings.runTls`.
+ * The `cat_*` columns of each catalogue candidate, compared with the best blind signal: per row when
+ * the rows are given, else (one star, one catalogue: the CLI, older stored targets) in the features.
+ */
+function catalogColumns(engine: BlsEngine, lc: LightCurve, plan: SearchPlan, signal: Signal, blindErr: number, options: AnalysisOptions, s: SearchSettings) {
+  if (!s.catalogSearch) return { features: {}, candidates: undefined };
+  const blind = signal.peak ? { period: signal.peak.period, periodErr: blindErr, duration: signal.peak.duration } : null;
+  const all: CatalogCandidate[] = options.candidates ?? (options.catalog ? [{ row: -1, catalog: options.catalog }] : []);
+  const full = { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr };
+  const columns = ({ row, catalog }: CatalogCandidate) => {
+    const others = all.filter((c) => c.row !== row).map((c) => c.catalog);
+    const input = candidateInput(full, catalog, others, signal.events, lc.bjdRef);
+    return candidateColumns(engine, lc, input, plan, blind, catalog, s);
+  };
+  if (options.candidates) {
+    const candidates: Record<number, Features> = {};
+    for (const c of options.candidates) if (c.catalog.period !== undefined) candidates[c.row] = columns(c);
+    return { features: {}, candidates };
+  }
+  return { features: all.length > 0 ? columns(all[0]) : {}, candidates: undefined };
+}
+
+/**
+ * Parse, clean, detrend, search and measure one star. `options.catalog` fills the `input_*` columns;
+ * with `settings.catalogSearch` (default on) each catalogue candidate is measured at its own
+ * ephemeris (`cat_*`). The blind search never sees the catalogue. TLS runs as the injected step when
+ * `settings.runTls`.
  */
 export async function analyzeFiles(files: LightCurveFile[], settings: SearchSettings, engine: BlsEngine, options: AnalysisOptions = {}): Promise<TargetResult> {
   const started = performance.now();
@@ -115,33 +95,27 @@ export async function analyzeFiles(files: LightCurveFile[], settings: SearchSett
   const prepared = prepareLightCurve(files, s, parts);
   const { lc } = prepared;
   const plan = searchPlan(lc, s);
-  const peak = search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, plan, s);
-  const n = lc.time.length;
-  const found = peak.index >= 0;
-  const outside = found ? outsideTransits(lc, peak.period, peak.transitTime, peak.duration) : new Uint8Array(n).fill(1);
+  const signal = findSignal(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, plan, s, lc.cadenceDays);
+  const { peak } = signal;
+  const outside = peak ? outsideTransits(lc, peak.period, peak.transitTime, peak.duration) : new Uint8Array(lc.time.length).fill(1);
   const flux = fluxFeatures(lc, outside);
+  const best = bestSignalColumns(lc, signal, flux.flux_std as number);
+  const further = s.maxSignals > 1 ? furtherSignals(engine, lc, signal, plan, s) : { columns: {}, events: [] };
   const searched: Features = {
     ...inputColumns(catalog),
     ...flux,
-    bls_period: finite(peak.period),
-    bls_t0: finite(peak.transitTime),
-    bls_duration: finite(peak.duration),
-    bls_depth: finite(peak.depth),
-    bls_snr: finite(peak.depthSnr),
-    bls_power: finite(peak.power),
-    ...(found ? signalFeatures(lc, peak, flux.flux_std as number) : {}),
-    bls_t0_bjd: finite(peak.transitTime + lc.bjdRef),
-    bls_depth_err: finite(peak.depthErr),
-    bls_log_likelihood: finite(peak.logLikelihood),
+    ...best,
     n_periods: plan.periods.length,
-    ...(s.maxSignals > 1 ? furtherSignals(engine, lc, peak, plan, s) : {}),
-    ...(s.catalogSearch && catalog?.period !== undefined ? catalogSearch(engine, lc, catalog.period, s) : {}),
+    ...singleEventColumns([...signal.events, ...further.events]),
+    ...further.columns,
   };
+  const catalogs = catalogColumns(engine, lc, plan, signal, best.bls_period_uncertainty as number, options, s);
   const tls = s.runTls ? (options.tls ? await options.tls(lc, s, options.star) : TLS_NOT_LOADED) : {};
   const cleaned = options.returnCleaned ? newlyCleaned(files, parts, s) : [];
   return {
     status: 'ok',
-    features: { ...searched, ...tls, ...provenanceColumns(files, lc, s, prepared, engine.version) },
+    features: { ...searched, ...catalogs.features, ...tls, ...provenanceColumns(files, lc, s, prepared, engine.version) },
+    ...(catalogs.candidates ? { candidates: catalogs.candidates } : {}),
     kernelVersion: engine.version,
     analysisMs: performance.now() - started,
     ...(cleaned.length > 0 ? { cleaned } : {}),
