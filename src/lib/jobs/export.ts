@@ -5,7 +5,8 @@ import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /**
  * One CSV row per input row, in input order: the input values, `status`, `error`, the features.
- * Rows that share a star share its result; invalid rows are `failed` with the reason they were refused.
+ * Rows that share a star share its result, each with its own catalogue candidate's `cat_*` columns;
+ * invalid rows are `failed` with the reason they were refused.
  */
 export function jobCsv(job: JobRecord, samples: SampleRecord[], targets: TargetRecord[]): string {
   const byKey = new Map(targets.map((t) => [t.key, t]));
@@ -29,7 +30,8 @@ export function jobCsv(job: JobRecord, samples: SampleRecord[], targets: TargetR
         values: s.values,
         status: r.status,
         error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
-        features: { ...r.features, ...input },
+        // The star's features, this row's own catalogue candidate (cat_*), this row's input_*.
+        features: { ...r.features, ...r.candidates?.[s.index], ...input },
       };
     });
   return buildResultsCsv(job.columns, FEATURE_COLUMNS, rows);

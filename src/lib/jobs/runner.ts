@@ -11,6 +11,8 @@ import type { JobRecord, TargetRecord } from './types.ts';
 /** What the sample list says about a work unit, handed to the analysis with its files. */
 export interface AnalysisContext {
   catalog?: CatalogValues;
+  /** The star's rows with catalogue values, each measured at its own ephemeris (`TargetResult.candidates`). */
+  candidates?: Array<{ row: number; catalog: CatalogValues }>;
   star?: StarParams;
   /** Return the files' cleaned arrays with the result, for the light-curve cache. */
   returnCleaned?: boolean;
@@ -213,11 +215,12 @@ export class JobRunner {
     const signal = this.controller.signal;
     const { downloadMs, bytes } = item;
     try {
-      const { catalog, star } = item.target;
+      const { catalog, candidates, star } = item.target;
       // Without a cache the arrays would be copied out of the worker for nothing.
       const returnCleaned = this.source.keepsCleaned === true;
       const { cleaned, ...result } = await this.pool.analyze(item.files, settings, {
         ...(catalog ? { catalog } : {}),
+        ...(candidates ? { candidates } : {}),
         ...(star ? { star } : {}),
         ...(returnCleaned ? { returnCleaned } : {}),
       });
