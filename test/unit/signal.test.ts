@@ -4,6 +4,7 @@
  * the calibrated FAP, the variability test, and the catalogue comparison.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runBlsOnTable } from '../../src/cli/commands/bls-table.ts';
 import { createBlsEngine } from '../../src/lib/kernels/bls-kernel.ts';
 import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
 import { planOptions, planSearch } from '../../src/lib/search/bls-plan.ts';
@@ -19,6 +20,7 @@ import { judgePeak } from '../../src/lib/search/transits.ts';
 import { twoHarmonicDeltaLogLikelihood } from '../../src/lib/search/variability.ts';
 import calibration from '../../src/lib/search/fap-calibration.json';
 import { gaussian, mulberry32 } from '../helpers/random.ts';
+import { astropyCases } from '../kernels/astropy-vectors.ts';
 import { referenceResult, referenceSpectrum } from '../kernels/tls-reference.ts';
 import { inTransit, synthetic, type Injection } from '../kernels/synthetic.ts';
 
@@ -53,6 +55,23 @@ describe('refinement after the search', () => {
     expect(refined.duration).toBeGreaterThanOrEqual(scope.durationLimits[0]);
     expect(refined.duration).toBeLessThanOrEqual(scope.durationLimits[1]);
     expect(Math.abs(refined.duration - truth.duration)).toBeLessThan(0.01);
+  });
+});
+
+describe('cli bls', () => {
+  it('keeps astropy\'s answer unless asked to refine; refined, it reports the fine peak and astropy\'s as search_peak', () => {
+    const c = astropyCases().find((k) => k.name === 'synthetic-1-dy-likelihood-os10')!;
+    const a = c.autoperiod;
+    const options = { durations: c.durations, objective: c.objective, oversample: c.oversample, periodMin: a.minimum_period, periodMax: a.maximum_period, frequencyFactor: a.frequency_factor };
+    const plain = runBlsOnTable(c.input, engine, options).result;
+    expect(plain.period).toBe(c.result.period[c.best_index]);
+    expect(plain.power).toBe(c.result.power[c.best_index]);
+    expect('search_peak' in plain).toBe(false);
+    const refined = runBlsOnTable(c.input, engine, { ...options, refine: true }).result as typeof plain & { refined: boolean; search_peak: { period: number; power: number } };
+    expect(refined.search_peak.period).toBe(c.result.period[c.best_index]);
+    expect(refined.search_peak.power).toBe(c.result.power[c.best_index]);
+    expect(refined.power).toBeGreaterThanOrEqual(refined.search_peak.power);
+    expect(refined.index).toBe(c.best_index);
   });
 });
 
