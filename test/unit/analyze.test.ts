@@ -104,12 +104,13 @@ describe('the whole analysis of real light curves (release kernel)', () => {
 
   it('takes the input_* columns from the catalogue in the seed units, and never lets them steer the blind search', async () => {
     const catalog = { ...WASP126, depthPpm: 7006 };
-    const blind = (await analysed([SECTOR1_PLANETS[0][1]])).features;
+    const blind = (await analysed([SECTOR1_PLANETS[0][1]], { catalog: WASP126, candidates: [{ row: 0, catalog: WASP126 }] })).features;
     const f = (await analyzeFiles([file(SECTOR1_PLANETS[0][1])], DEFAULT_SEARCH_SETTINGS, engine, { catalog })).features;
     expect([f.input_period, f.input_depth, f.input_duration, f.input_epoch]).toEqual([3.2887898, 0.007006, 3.44 / 24, 2458327.519958]);
     for (const column of ['bls_period', 'bls_snr', 'bls_sde', 'bls_period_uncertainty'] as const) expect(f[column]).toBe(blind[column]);
     // One catalogue and no rows (the CLI): its cat_* columns are the features'.
     expect(blind.cat_bls_period).toBeUndefined();
+    expect(f.cat_depth as number).toBeGreaterThan(0.004);
     expect(Math.abs((f.cat_bls_period as number) / 3.2887898 - 1)).toBeLessThan(3e-4);
     expect(f.bls_matches_catalog).toBe(1);
   });

@@ -48,6 +48,12 @@ export type BlsCommandOptions = Partial<SearchPlanOptions> & {
   refine?: boolean;
 };
 
+/** The median time step: the cadence, for timing the transits. */
+function medianStep(time: Float64Array): number {
+  const steps = Float64Array.from({ length: time.length - 1 }, (_, i) => Math.abs(time[i + 1] - time[i])).sort();
+  return steps[steps.length >> 1];
+}
+
 /** A peak with astropy's names. */
 function peakJson(peak: BlsPeak) {
   return {
@@ -90,11 +96,12 @@ export function runBlsOnTable(table: TimeSeriesTable, engine: BlsEngine, opts: B
   const found = bestPeak(periodogram);
   // astropy's answer unless asked to refine; then the refined peak, with the search's as `search_peak`.
   const scope = found.index >= 0 ? { periods: plan.periods, durationLimits: durationLimits(plan, found.index), baseline: plan.baseline, objective: periodogram.objective } : null;
-  const peak = refine && scope ? refinePeak(engine, table, scope, found) : found;
+  const measured = refine && scope ? refinePeak(engine, table, scope, found, medianStep(table.time)) : null;
+  const peak = measured?.peak ?? found;
   const result = {
     ...peakJson(peak),
     index: found.index,
-    ...(refine ? { refined: peak !== found, search_peak: peakJson(found) } : {}),
+    ...(measured ? { period_uncertainty: measured.periodErr, transit_time_uncertainty: measured.transitTimeErr, search_peak: peakJson(found) } : {}),
     n_periods: plan.periods.length,
     n_durations: plan.durations.length,
     grid: plan.grid,

@@ -14,7 +14,8 @@ export const BLS_USAGE = `  cli bls FILE [--grid astropy|optimal] [--period-min 
       default 2; the star of --stellar-radius/--stellar-mass, default the Sun) and Keplerian durations
       per period (--duration-step, default 1.2; --minimum-duration, default 2 cadences).
       --periodogram writes the full arrays; --stats adds astropy's compute_stats at the peak.
-      --refine searches again around the peak on a fine grid (as the app does) and reports that peak
+      --refine refines the peak as the app does (a fine grid around it, then a line through its
+      transits' times) and reports that peak with period_uncertainty and transit_time_uncertainty
       (astropy's own is then \`search_peak\`); without it the answer is astropy's.`;
 
 const STRING_OPTIONS = ['grid', 'durations', 'objective', 'frequency-factor', 'oversample', 'period-min', 'period-max', 'minimum-n-transit',

@@ -103,7 +103,7 @@ function candidateDurations(period: number, duration: number | undefined, cadenc
  * The best box within ±window of the catalogue period, on a grid whose step moves a transit by a
  * tenth of its duration across the baseline, then refined as the blind peak is.
  */
-function localPeak(engine: BlsEngine, input: BlsInput, period: number, durations: Float64Array, baseline: number, settings: SearchSettings): BlsPeak | null {
+function localPeak(engine: BlsEngine, input: BlsInput, period: number, durations: Float64Array, baseline: number, cadence: number, settings: SearchSettings): BlsPeak | null {
   if (durations.length === 0) return null;
   const lo = period * (1 - settings.catalogWindow);
   const hi = period * (1 + settings.catalogWindow);
@@ -116,7 +116,7 @@ function localPeak(engine: BlsEngine, input: BlsInput, period: number, durations
   if (peak.index < 0) return null;
   if (!settings.refine) return peak;
   const scope = { periods, durationLimits: [options.durations[0], options.durations[options.durations.length - 1]] as [number, number], baseline, objective: settings.objective };
-  return refinePeak(engine, input, scope, peak);
+  return refinePeak(engine, input, scope, peak, cadence).peak;
 }
 
 /** The best transit time and duration at exactly the catalogue period (for rows without an epoch). */
@@ -143,7 +143,7 @@ export function candidateColumns(
   if (period === undefined || !(period > 0)) return {};
   const catalogDuration = catalog.durationHours !== undefined ? catalog.durationHours / 24 : undefined;
   const durations = candidateDurations(period, catalogDuration, lc.cadenceDays);
-  const local = localPeak(engine, input, period, durations, plan.baseline, settings);
+  const local = localPeak(engine, input, period, durations, plan.baseline, lc.cadenceDays, settings);
   const ratio = blind ? catalogRatio(blind, period, plan.baseline) : null;
   const columns: Features = {
     ...(local

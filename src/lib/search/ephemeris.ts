@@ -65,19 +65,21 @@ export function transitTimings(input: BlsInput, period: number, transitTime: num
       const tau = mid - half + (duration * k) / scanSteps;
       chi2[k] = c[lowerBound(time, tau + half) - first] - c[lowerBound(time, tau - half) - first];
     }
+    // The box's likelihood exp(−χ²/2) over the scan, with a flat prior: its mean and standard deviation.
     let best = 0;
     for (let k = 1; k <= scanSteps; k++) if (chi2[k] < chi2[best]) best = k;
-    let lo = best;
-    let hi = best;
-    while (lo > 0 && chi2[lo - 1] <= chi2[best] + 1) lo--;
-    while (hi < scanSteps && chi2[hi + 1] <= chi2[best] + 1) hi++;
-    const at = (k: number) => mid - half + (duration * k) / scanSteps;
-    const clipped = lo === 0 || hi === scanSteps;
-    timings.push({
-      epoch: transit.epoch,
-      time: 0.5 * (at(lo) + at(hi)),
-      err: clipped ? half : Math.max(0.5 * (at(hi) - at(lo)), step / 2),
-    });
+    let sw = 0;
+    let swt = 0;
+    let swtt = 0;
+    for (let k = 0; k <= scanSteps; k++) {
+      const w = Math.exp(-0.5 * (chi2[k] - chi2[best]));
+      const x = (duration * k) / scanSteps - half;
+      sw += w;
+      swt += w * x;
+      swtt += w * x * x;
+    }
+    const offset = swt / sw;
+    timings.push({ epoch: transit.epoch, time: mid + offset, err: Math.max(Math.sqrt(Math.max(0, swtt / sw - offset * offset)), step / 2) });
   }
   return timings;
 }

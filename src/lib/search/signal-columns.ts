@@ -5,7 +5,6 @@
  */
 import type { LightCurve } from '../lightcurve/index.ts';
 import type { BlsPeak } from './bls-types.ts';
-import { fitEphemeris, transitTimings } from './ephemeris.ts';
 import { finite, signalFeatures } from './features/index.ts';
 import type { Features } from './result.ts';
 import { falseAlarmProbability } from './significance.ts';
@@ -21,21 +20,12 @@ export const SIGNIFICANT_FAP = 0.01;
 
 const flag = (v: boolean) => (v ? 1 : 0);
 
-/** The period's and transit time's 1σ from a line through the fitted transit times (ephemeris.ts). */
-export function peakUncertainties(lc: Pick<LightCurve, 'cadenceDays'>, signal: Signal): { period: number; transitTime: number } {
-  const peak = signal.peak!;
-  const timings = transitTimings(signal.input, peak.period, peak.transitTime, peak.duration, lc.cadenceDays);
-  const fit = fitEphemeris(timings);
-  return { period: fit.periodErr, transitTime: fit.transitTimeErr };
-}
-
 /** Every column of the best signal. Without a peak: only the single events. */
 export function bestSignalColumns(lc: LightCurve, signal: Signal, fluxStd: number): Features {
   const peak = signal.peak;
   if (!peak) return {};
   const searched = { ...lc, ...signal.input };
   const vetting = signalFeatures(searched, peak, fluxStd);
-  const errors = peakUncertainties(lc, signal);
   const fap = falseAlarmProbability(signal.sde);
   const harmonic2 = twoHarmonicDeltaLogLikelihood(signal.input, peak.period, peak.duration, peak.transitTime);
   const variability = Math.max(harmonic2, vetting.harmonic_delta_log_likelihood as number) > 0;
@@ -51,8 +41,8 @@ export function bestSignalColumns(lc: LightCurve, signal: Signal, fluxStd: numbe
     bls_t0_bjd: peak.transitTime + lc.bjdRef,
     bls_depth_err: finite(peak.depthErr),
     bls_log_likelihood: finite(peak.logLikelihood),
-    bls_period_uncertainty: finite(errors.period),
-    bls_t0_uncertainty: finite(errors.transitTime),
+    bls_period_uncertainty: finite(signal.periodErr),
+    bls_t0_uncertainty: finite(signal.transitTimeErr),
     bls_sde: finite(signal.sde),
     bls_fap: finite(fap),
     bls_significant: flag(significant),

@@ -6,7 +6,7 @@
 import { planOptions, type SearchPlan } from './bls-plan.ts';
 import { bestPeak, type BlsEngine, type BlsInput, type BlsPeak } from './bls-types.ts';
 import { filterPoints } from './numeric.ts';
-import { refinePeak } from './refine.ts';
+import { peakUncertainties, refinePeak } from './refine.ts';
 import type { SearchSettings } from './settings.ts';
 import { constantChi2, sdeSpectrum, TLS_OVERSAMPLING } from './significance.ts';
 import { fitSingleEvent, type SingleEvent } from './single-event.ts';
@@ -24,11 +24,16 @@ export interface Signal {
   input: BlsInput;
   /** SDE of the peak on its periodogram; NaN without a peak. */
   sde: number;
+  /** 1σ of the peak's period and transit time (ephemeris.ts); NaN when its transits could not be timed. */
+  periodErr: number;
+  transitTimeErr: number;
   /** Single events set aside, strongest first (the order they were found in). */
   events: SingleEvent[];
   /** Why the last peak was refused, when `peak` is null. */
   rejection?: PeakRejection | 'no-peak';
 }
+
+const NO_PEAK = { peak: null, coarse: null, sde: NaN, periodErr: NaN, transitTimeErr: NaN };
 
 /** The SDE median kernel follows the grid's period oversampling (TLS: 30 × its oversampling of 3). */
 export function sdeOversampling(plan: SearchPlan, periodOversampling = 2): number {
@@ -56,20 +61,20 @@ export function findSignal(engine: BlsEngine, input: BlsInput, plan: SearchPlan,
   const events: SingleEvent[] = [];
   let current = input;
   for (let attempt = 0; ; attempt++) {
-    if (current.time.length < 100) return { peak: null, coarse: null, input: current, sde: NaN, events, rejection: 'no-peak' };
+    if (current.time.length < 100) return { ...NO_PEAK, input: current, events, rejection: 'no-peak' };
     const periodogram = engine.power(current, { ...planOptions(plan, settings.objective), memoryBudget: plan.memoryBytes });
     const coarse = bestPeak(periodogram);
-    if (coarse.index < 0) return { peak: null, coarse: null, input: current, sde: NaN, events, rejection: 'no-peak' };
+    if (coarse.index < 0) return { ...NO_PEAK, input: current, events, rejection: 'no-peak' };
     const verdict = judgePeak(current, coarse.period, coarse.transitTime, coarse.duration, settings.minTransits);
     if (verdict.ok) {
       const sde = sdeSpectrum(periodogram, constantChi2(current), sdeOversampling(plan))[coarse.index];
-      let peak = coarse;
+      let measured = peakUncertainties(current, coarse, cadence);
       if (settings.refine) {
         const scope = { periods: plan.periods, durationLimits: durationLimits(plan, coarse.index), baseline: plan.baseline, objective: settings.objective };
-        const refined = refinePeak(engine, current, scope, coarse);
-        if (judgePeak(current, refined.period, refined.transitTime, refined.duration, settings.minTransits).ok) peak = refined;
+        const refined = refinePeak(engine, current, scope, coarse, cadence);
+        if (judgePeak(current, refined.peak.period, refined.peak.transitTime, refined.peak.duration, settings.minTransits).ok) measured = refined;
       }
-      return { peak, coarse, input: current, sde, events };
+      return { peak: measured.peak, coarse, input: current, sde, periodErr: measured.periodErr, transitTimeErr: measured.transitTimeErr, events };
     }
     const strongest = verdict.strongest!;
     const event = fitSingleEvent(current, strongest.time, coarse.duration, cadence) ?? {
@@ -80,7 +85,7 @@ export function findSignal(engine: BlsEngine, input: BlsInput, plan: SearchPlan,
       snr: strongest.depth / strongest.depthErr,
     };
     events.push(event);
-    if (attempt >= MAX_SINGLE_EVENTS) return { peak: null, coarse: null, input: current, sde: NaN, events, rejection: verdict.reason };
+    if (attempt >= MAX_SINGLE_EVENTS) return { ...NO_PEAK, input: current, events, rejection: verdict.reason };
     current = withoutWindow(current, event.time, Math.max(event.duration, coarse.duration));
   }
 }
