@@ -190,7 +190,7 @@ describe('JobRunner prefetching', () => {
     const { store, job, pool } = await setup(6);
     const source: LightCurveSource = {
       fetchFiles: async (t) => {
-        if (t.target!.id % 2 === 0) throw new AppError('network-blocked', 'blocked');
+        if (t.target!.id % 2 === 0) throw new AppError('no-light-curve', 'MAST lists no light curve');
         return [{ name: 'x', bytes: new Float64Array([t.target!.id]).buffer }];
       },
     };
