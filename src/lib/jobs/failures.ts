@@ -44,3 +44,15 @@ export function retryable(target: Pick<TargetRecord, 'status' | 'result'>, choic
 export function attemptsOf(target: Pick<TargetRecord, 'status' | 'attempts'>): number {
   return target.attempts ?? (target.status === 'pending' ? 0 : 1);
 }
+
+/** How many targets each `Retry failed` choice would run again. */
+export function retryCounts(targets: ReadonlyArray<Pick<TargetRecord, 'status' | 'result'>>): Record<RetryChoice, number> {
+  let all = 0;
+  let transient = 0;
+  for (const t of targets) {
+    if (t.status !== 'failed') continue;
+    all++;
+    if (retryable(t, 'transient')) transient++;
+  }
+  return { all, transient };
+}
