@@ -177,6 +177,8 @@ export class AppState {
 
   async discardJob(): Promise<void> {
     if (!this.job || !this.store || this.runState === 'running') return;
+    // Work still stopping (Pausing…) is abandoned at once: nothing more of this job is stored.
+    this.runner?.dispose();
     await this.store.deleteJob(this.job.id);
     this.job = null;
     this.targets = [];
