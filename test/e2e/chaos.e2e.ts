@@ -138,11 +138,8 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
     const killAt = between(20, total - 30);
     const outageReloadAfterMs = between(6_000, 20_000);
     type Event = { at: number; kind: 'reload' | 'outage' | 'kill' };
-    const events: Event[] = [
-      ...reloads.map((at): Event => ({ at, kind: 'reload' })),
-      { at: outageAt, kind: 'outage' },
-      { at: killAt, kind: 'kill' },
-    ].sort((a, b) => a.at - b.at);
+    const events: Event[] = [...reloads.map((at): Event => ({ at, kind: 'reload' })), { at: outageAt, kind: 'outage' as const }, { at: killAt, kind: 'kill' as const }];
+    events.sort((a, b) => a.at - b.at);
     console.log(`chaos plan: reloads at ${reloads.join(', ')} stored, the tenth ${outageReloadAfterMs} ms into the outage at ${outageAt}, a worker killed at ${killAt}`);
 
     chaos.faults.random = { seed: SEED, serverErrors: 0.05, hangs: 0.02, truncated: 0.01 };
