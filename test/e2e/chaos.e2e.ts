@@ -175,16 +175,22 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
         if (event.kind === 'reload') {
           await reopen();
         } else if (event.kind === 'kill') {
-          const workers = page.workers().filter((w) => w.url().includes('analysis'));
-          expect(workers.length).toBeGreaterThan(0);
+          const analysisWorkers = () => page.workers().filter((w) => w.url().includes('analysis'));
+          const workers = analysisWorkers();
+          expect(workers.length).toBe(2);
+          const victim = workers[Math.floor(rand() * workers.length)];
+          const gone = new Promise<void>((resolve) => victim.once('close', () => resolve()));
           // An uncaught error in the worker: the page sees its `error` event, as when a worker dies.
-          await workers[Math.floor(rand() * workers.length)].evaluate(() => {
+          await victim.evaluate(() => {
             setTimeout(() => {
               throw new Error('chaos: the test killed this worker');
             });
           });
+          // The pool terminates it and puts a new worker in its place.
+          await gone;
+          await expect.poll(() => analysisWorkers().filter((w) => w !== victim).length, { timeout: 30_000 }).toBe(2);
           killed = true;
-          note(`killed a worker at ${await stored(page)} stored`);
+          note(`killed a worker at ${await stored(page)} stored; it was replaced`);
         } else {
           chaos.faults.outage = true;
           const outageStart = Date.now();
