@@ -75,13 +75,15 @@ export interface RequestLogEntry {
   origin?: string;
   /** The fault this request met, if any. */
   fault?: 'outage' | 'hang' | 'server-error' | 'truncated';
+  /** The whole body was written (not cut by a fault, nor by the client going away). */
+  completed?: boolean;
 }
 
 export interface MockMast {
   url: string;
   close(): Promise<void>;
   log: RequestLogEntry[];
-  /** Completed GET downloads (200 or 206) of this file name, by any route. */
+  /** Completed GET downloads (200 or 206, the whole body sent) of this file name, by any route. */
   downloads(fileName: string): number;
   /** The switches, live: change them between requests. */
   faults: MockFaults;
@@ -172,7 +174,8 @@ export async function startMockMast(opts: MockMastOptions): Promise<MockMast> {
         (e) =>
           e.method === 'GET' &&
           (e.uri !== undefined ? path.posix.basename(e.uri) : path.posix.basename(e.path)) === fileName &&
-          (e.status === 200 || e.status === 206),
+          (e.status === 200 || e.status === 206) &&
+          e.completed === true,
       ).length,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -416,6 +419,9 @@ async function send(
     await new Promise((r) => setTimeout(r, 20));
     res.destroy();
   } else {
+    // A client that went away (an aborted download) did not get the whole body.
+    if (res.destroyed) return;
+    res.once('finish', () => (entry.completed = true));
     res.end();
   }
 }

@@ -132,6 +132,14 @@ describe('OutagePolicy', () => {
     expect(verdicts).toEqual(['outage', 'outage', 'fail']);
   });
 
+  it('declares an outage at once when every host of a file was unreachable', () => {
+    const h = harness();
+    h.policy.answered('A');
+    const everyHost = new AppError('network-blocked', 'every host was blocked or unreachable', { transient: true, url: URL_A, hosts: ['Download', 'archive', 'cloud'] });
+    expect(h.policy.networkFailure('T0', everyHost)).toBe('outage');
+    expect(h.policy.current).toMatchObject({ kind: 'outage', cause: 'unreachable', refused: true });
+  });
+
   it('ends an outage when a download still in flight gets an answer', () => {
     const h = harness();
     h.policy.answered('A');

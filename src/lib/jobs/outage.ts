@@ -70,8 +70,8 @@ export const DEFAULT_OUTAGE_OPTIONS = {
 /**
  * Decides when a run pauses itself for an outage and when it goes on. Targets report how their
  * downloads ended: an answer (files, or a target-specific failure such as "not found") or a
- * network-class failure. `threshold` network failures in a row, or one while the browser is offline,
- * declare an outage: downloads stop and a probe asks the failing host again after 5 s, 10 s, 20 s,
+ * network-class failure. `threshold` network failures in a row, one that no host of a file could
+ * serve, or one while the browser is offline, declare an outage: downloads stop and a probe asks the failing host again after 5 s, 10 s, 20 s,
  * then every 30 s. When it answers, downloads resume on trial: the next answer ends the outage; the
  * next failure declares it again without resetting the backoff, and a target that keeps failing
  * while probes find its host answering is failed after `targetStrikes` (its host answers, this
@@ -141,6 +141,13 @@ export class OutagePolicy {
     if (err.name === 'network-blocked' && !this.context.answeredBefore && !hostAnswered) {
       this.setStatus({ kind: 'first-request-failed', since: this.timers.now(), host, error: err.message });
       return 'first-request-failed';
+    }
+    // One target whose every host (Download, archive, cloud copy) refused or did not answer is enough.
+    const everyHost = err.name === 'network-blocked' && Array.isArray(err.details.hosts) && err.details.hosts.length > 1;
+    if (everyHost && !this.onTrial) {
+      this.strikes.clear();
+      this.declare('unreachable', err, host);
+      return 'outage';
     }
     const strikes = (this.strikes.get(key) ?? 0) + 1;
     this.strikes.set(key, strikes);
