@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadCsvRows, launchBrowser, serveApp, waitForFinished } from '../helpers/browser.ts';
+import { storedTargets } from '../helpers/stored-targets.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { SYNTHETIC_TIC_BASE, startMockMast, type MockMast } from '../mock-mast/index.ts';
@@ -37,30 +38,6 @@ const REQUEST_LIMIT_S = 4;
 
 const fileOf = (tic: number) => `tess2018206045859-s0001-${String(tic).padStart(16, '0')}-0120-s_lc.fits`;
 
-interface StoredTarget {
-  key: string;
-  status: string;
-  finishedAt?: number;
-}
-
-function storedTargets(page: Page): Promise<StoredTarget[]> {
-  return page.evaluate(
-    () =>
-      new Promise<StoredTarget[]>((resolve, reject) => {
-        const open = indexedDB.open('transit-features');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const all = db.transaction('targets').objectStore('targets').getAll();
-          all.onerror = () => reject(all.error);
-          all.onsuccess = () => {
-            db.close();
-            resolve(all.result.map((t: StoredTarget) => ({ key: t.key, status: t.status, finishedAt: t.finishedAt })));
-          };
-        };
-      }),
-  );
-}
 
 async function stored(page: Page): Promise<number> {
   const text = (await page.getByTestId('progress').textContent()) ?? '';

@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { openJobsDb } from '../../src/lib/jobs/db.ts';
 import { JobRunner, type LightCurveSource } from '../../src/lib/jobs/runner.ts';
 import { IdbJobStore } from '../../src/lib/jobs/store.ts';
-import type { SampleList } from '../../src/lib/samples/index.ts';
 import type { TargetResult } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
+import { ticList } from '../helpers/sample-lists.ts';
 import type { AnalysisWorkerApi } from '../../src/lib/workers/analysis-api.ts';
 import { WorkerPool } from '../../src/lib/workers/pool.ts';
 import { FakeWorker } from '../helpers/fake-worker.ts';
@@ -19,22 +19,6 @@ import { ManualTimers, settle } from '../helpers/manual-timers.ts';
 
 const HUNG = 2;
 
-function list(n: number): SampleList {
-  return {
-    fileName: 'hang.csv',
-    format: 'ours',
-    columns: ['target'],
-    rows: Array.from({ length: n }, (_, i) => ({
-      index: i,
-      line: i + 2,
-      values: [`TIC ${i + 1}`],
-      target: { mission: 'TESS' as const, id: i + 1 },
-      key: `TESS:${i + 1}`,
-    })),
-    nValid: n,
-    nInvalid: 0,
-  };
-}
 
 const source: LightCurveSource = {
   async fetchFiles(target) {
@@ -76,7 +60,7 @@ async function until(check: () => boolean) {
 describe('one analysis that never returns', () => {
   it('does not block Pause, times out after a reload, and is failed for good at its second timeout', async () => {
     const store = new IdbJobStore(await openJobsDb(new IDBFactory()));
-    const job = await store.createJob(list(3), DEFAULT_SEARCH_SETTINGS);
+    const job = await store.createJob(ticList(3, 'hang.csv'), DEFAULT_SEARCH_SETTINGS);
     const timers = new ManualTimers();
     const key = `TESS:${HUNG}`;
     const target = async () => (await store.targets(job.id)).find((t) => t.key === key)!;

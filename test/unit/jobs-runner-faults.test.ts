@@ -12,29 +12,13 @@ import type { OutageStatus } from '../../src/lib/jobs/outage.ts';
 import { JobRunner, type AnalysisPool, type LightCurveSource } from '../../src/lib/jobs/runner.ts';
 import { IdbJobStore } from '../../src/lib/jobs/store.ts';
 import type { TargetRecord } from '../../src/lib/jobs/types.ts';
-import type { SampleList } from '../../src/lib/samples/index.ts';
 import type { TargetResult } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
+import { ticList } from '../helpers/sample-lists.ts';
 import { ManualTimers, settle } from '../helpers/manual-timers.ts';
 
 const HOST = 'https://mast.example';
 
-function list(n: number): SampleList {
-  return {
-    fileName: 'faults.csv',
-    format: 'ours',
-    columns: ['target'],
-    rows: Array.from({ length: n }, (_, i) => ({
-      index: i,
-      line: i + 2,
-      values: [`TIC ${i + 1}`],
-      target: { mission: 'TESS' as const, id: i + 1 },
-      key: `TESS:${i + 1}`,
-    })),
-    nValid: n,
-    nInvalid: 0,
-  };
-}
 
 const id = (t: TargetRecord) => t.target!.id;
 
@@ -93,7 +77,7 @@ class ScriptedPool implements AnalysisPool {
 
 async function setup(n: number) {
   const store = new IdbJobStore(await openJobsDb(new IDBFactory()));
-  const job = await store.createJob(list(n), DEFAULT_SEARCH_SETTINGS);
+  const job = await store.createJob(ticList(n, 'faults.csv'), DEFAULT_SEARCH_SETTINGS);
   return { store, job, source: new SwitchableSource(), pool: new ScriptedPool(), timers: new ManualTimers() };
 }
 

@@ -148,14 +148,20 @@ export class IdbJobStore implements JobStore {
     return (await this.targets(jobId)).filter((t) => t.status === 'pending');
   }
 
+  /** One target and its job in a read-write transaction, both checked to exist. */
+  private async targetAndJob(jobId: string, key: string) {
+    const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
+    const targets = tx.objectStore('targets');
+    const jobs = tx.objectStore('jobs');
+    const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
+    if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
+    if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+    return { tx, targets, jobs, target, job };
+  }
+
   async recordResult(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()) {
     try {
-      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
-      const targets = tx.objectStore('targets');
-      const jobs = tx.objectStore('jobs');
-      const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
-      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
-      if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+      const { tx, targets, jobs, target, job } = await this.targetAndJob(jobId, key);
       if (target.status !== 'pending') {
         await tx.done;
         return { job, written: false };
@@ -170,12 +176,7 @@ export class IdbJobStore implements JobStore {
 
   async recordWorkerFailure(jobId: string, key: string, error: WorkerFailure, at = Date.now()) {
     try {
-      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
-      const targets = tx.objectStore('targets');
-      const jobs = tx.objectStore('jobs');
-      const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
-      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
-      if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+      const { tx, targets, jobs, target, job } = await this.targetAndJob(jobId, key);
       if (target.status !== 'pending') {
         await tx.done;
         return { job, target, final: true, written: false };
