@@ -9,7 +9,7 @@ import { AppError } from '../../src/lib/errors.ts';
 import { openJobsDb } from '../../src/lib/jobs/db.ts';
 import { jobCsv } from '../../src/lib/jobs/export.ts';
 import type { OutageStatus } from '../../src/lib/jobs/outage.ts';
-import { JobRunner, type AnalysisPool, type LightCurveSource } from '../../src/lib/jobs/runner.ts';
+import { JobRunner, type AnalysisPool, type FetchHints, type LightCurveSource } from '../../src/lib/jobs/runner.ts';
 import { IdbJobStore } from '../../src/lib/jobs/store.ts';
 import type { TargetRecord } from '../../src/lib/jobs/types.ts';
 import type { TargetResult } from '../../src/lib/search/result.ts';
@@ -30,11 +30,15 @@ class SwitchableSource implements LightCurveSource {
   probes = 0;
   /** Ids whose files "do not exist" (a target-specific failure). */
   missing = new Set<number>();
+  /** Ids whose files are in the light-curve cache: served without the network. */
+  cached = new Set<number>();
 
-  async fetchFiles(target: TargetRecord) {
+  async fetchFiles(target: TargetRecord, _signal: AbortSignal, hints?: FetchHints) {
     await settle();
+    if (this.cached.has(id(target))) return [{ name: `${id(target)}.fits`, bytes: new Float64Array([id(target)]).buffer }];
     if (this.down) throw new AppError('network-blocked', `could not reach ${HOST}`, { transient: true, url: `${HOST}/file/${id(target)}` });
     this.answeredOnce = true;
+    hints?.onAnswer?.();
     if (this.missing.has(id(target))) throw new AppError('no-light-curve', `no light curve for TIC ${id(target)}`);
     this.fetched.push(id(target));
     return [{ name: `${id(target)}.fits`, bytes: new Float64Array([id(target)]).buffer }];
@@ -132,6 +136,30 @@ describe('JobRunner and the network', () => {
     expect((await store.targets(job.id)).map((t) => t.attempts)).toEqual(Array(30).fill(1));
     expect(outages.map((o) => o.kind)).toContain('outage');
     expect(outages.at(-1)).toEqual({ kind: 'clear' });
+  });
+
+  it('does not take light curves from the cache for MAST answering: the outage is declared and nothing fails', async () => {
+    const { store, job, source, pool, timers } = await setup(24);
+    for (let i = 1; i <= 24; i += 2) source.cached.add(i);
+    const runner = new JobRunner(
+      store,
+      source,
+      pool,
+      {
+        onResult: (j) => {
+          if (j.done === 4) source.down = true;
+        },
+      },
+      { downloads: 2, outage: { timers } },
+    );
+    const run = runner.run(job.id);
+    await until(() => runner.outage.kind === 'outage');
+    await timers.advance(60_000);
+    expect((await store.getJob(job.id))!.failed).toBe(0);
+    source.down = false;
+    await timers.advance(30_000);
+    await run;
+    expect(await store.getJob(job.id)).toMatchObject({ done: 24, failed: 0 });
   });
 
   it('stops with every target pending, and says why, when the very first requests are refused', async () => {

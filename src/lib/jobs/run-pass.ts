@@ -126,13 +126,16 @@ export class RunPass {
     const { source } = this.parts;
     const signal = this.signal;
     const t0 = performance.now();
+    // Files from a cache say nothing about MAST: only a host's answer ends an outage or a run of failures.
+    let answered = !source.hostAnswered;
+    const hints = { qualityMask: qualityMaskKey(this.job.settings.qualityMask), onAnswer: () => (answered = true) };
     this.downloading++;
     source
-      .fetchFiles(target, signal, { qualityMask: qualityMaskKey(this.job.settings.qualityMask) })
+      .fetchFiles(target, signal, hints)
       .then(
         (files) => {
           if (signal.aborted) return;
-          this.outage.answered(target.key);
+          if (answered) this.outage.answered(target.key);
           const bytes = files.reduce((s, f) => s + f.bytes.byteLength, 0);
           this.ready.push({ target, files, downloadMs: performance.now() - t0, bytes });
         },

@@ -26,10 +26,21 @@ export interface AnalysisPool {
   analyze(files: LightCurveFile[], settings: SearchSettings, context?: AnalysisContext, signal?: AbortSignal): Promise<TargetResult>;
 }
 
+/** What the runner tells a source about one fetch. */
+export interface FetchHints {
+  /** A `qualityMaskKey`: a cache may hand over files already cleaned that way. */
+  qualityMask?: string;
+  /**
+   * Called when a request of this fetch got an answer from a host. A source that tracks hosts
+   * (`hostAnswered`) calls it, so that a fetch served wholly from a cache is not taken for
+   * MAST answering; for other sources every fetch that ends counts as an answer.
+   */
+  onAnswer?(): void;
+}
+
 /** The network side: every light-curve file of one work unit, or an AppError saying why not. */
 export interface LightCurveSource {
-  /** `hints.qualityMask` (a `qualityMaskKey`) lets a cache hand over files already cleaned that way. */
-  fetchFiles(target: TargetRecord, signal: AbortSignal, hints?: { qualityMask?: string }): Promise<LightCurveFile[]>;
+  fetchFiles(target: TargetRecord, signal: AbortSignal, hints?: FetchHints): Promise<LightCurveFile[]>;
   /** True when the source keeps cleaned arrays, so the analysis should hand them back. */
   readonly keepsCleaned?: boolean;
   /** Keeps the cleaned arrays an analysis returned (the light-curve cache). */

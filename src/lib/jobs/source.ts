@@ -14,7 +14,7 @@ import type { TargetResult } from '../search/result.ts';
 import type { LightCurveFile } from '../search/analyze.ts';
 import { targetKey, type TargetId } from '../target.ts';
 import type { LightCurveCache } from './lc-cache.ts';
-import type { LightCurveSource } from './runner.ts';
+import type { FetchHints, LightCurveSource } from './runner.ts';
 import type { TargetRecord } from './types.ts';
 
 export interface NetworkSourceOptions {
@@ -92,8 +92,16 @@ export class NetworkSource implements LightCurveSource {
     return this.options.cache != null;
   }
 
-  async fetchFiles(target: TargetRecord, signal: AbortSignal, hints: { qualityMask?: string } = {}): Promise<LightCurveFile[]> {
-    const deps: MastDeps = { ...this.options.deps, fetch: this.fetchFn, signal };
+  async fetchFiles(target: TargetRecord, signal: AbortSignal, hints: FetchHints = {}): Promise<LightCurveFile[]> {
+    const answered = hints.onAnswer;
+    const fetchFn: typeof fetch = answered
+      ? async (input, init) => {
+          const response = await this.fetchFn(input, init);
+          answered();
+          return response;
+        }
+      : this.fetchFn;
+    const deps: MastDeps = { ...this.options.deps, fetch: fetchFn, signal };
     const mask = hints.qualityMask;
     if (target.lightcurveUrls && target.lightcurveUrls.length > 0) {
       return Promise.all(
