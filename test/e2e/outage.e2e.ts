@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadCsvRows, launchBrowser, serveApp, waitForFinished } from '../helpers/browser.ts';
-import { LIGHTCURVES } from '../helpers/paths.ts';
+import { downloadCsvRows, launchBrowser, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
+import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
 import { startMockMast, type MockMast } from '../mock-mast/index.ts';
 
 const progressText = async (page: Page) => ((await page.getByTestId('progress').textContent()) ?? '').replace(/\s+/g, ' ');
@@ -85,6 +85,27 @@ describe('a refused first request, then Retry failed', () => {
       ['TIC 12345', 'failed', 'target-not-found', '2'],
       ['TIC 231663901', 'ok', '', '1'],
     ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('pauses a long TLS search at once instead of waiting for it, and runs it again on Resume', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(app.url);
+    // One K2 target whose TLS grid takes seconds; one worker, so that nothing else is in flight.
+    await startJob(page, path.join(REPO_ROOT, 'test/fixtures/e2e/tls-split-list.csv'), { workers: 1, runTls: true });
+    await expect.poll(() => progressText(page), { timeout: 30_000 }).toMatch(/Running/);
+    await page.waitForTimeout(1500);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(() => progressText(page), { timeout: 30_000 }).toMatch(/Paused/);
+    // Paused before its search could end: nothing was stored, the target is pending.
+    expect(await progressText(page)).toMatch(/0 done · 0 failed · 1 remaining/);
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await waitForFinished(page, 200_000);
+    const rows = await downloadCsvRows(page);
+    expect(rows.map((r) => [r.status, r.attempts, r.tls_error])).toEqual([['ok', '1', '']]);
+    expect(Number(rows[0].tls_sde)).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
 });
