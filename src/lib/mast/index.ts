@@ -7,6 +7,7 @@ export {
   normalizeBaseUrl,
   normalizeMastConfig,
   validateNetworkSettings,
+  withMastBase,
   type MastConfig,
   type NetworkSettings,
   type TessAuthor,
@@ -22,5 +23,5 @@ export {
   type LightCurveProduct,
   type ProductChoice,
 } from './find.ts';
-export { downloadProduct, downloadUrl, fetchFitsUrl, mirrorPaths, productUrls } from './download.ts';
+export { downloadProduct, downloadUrl, fetchFitsUrl, listedFileUrl, mirrorPaths, productUrls } from './download.ts';
 export { parseTargetOrName, resolveTarget, type TargetSpec } from './resolve.ts';
