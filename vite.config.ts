@@ -9,7 +9,7 @@ import { appServer, type AppServerOptions } from './src/server/mast-relay.ts';
  */
 export function appConfig(server: AppServerOptions = {}): UserConfig {
   return {
-    plugins: [svelte(), appServer(server)],
+    plugins: [svelte(), ...appServer(server)],
     // Relative asset paths so the built app also works from a sub-folder or a file server.
     base: './',
     worker: { format: 'es' },

@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { Plugin, ProxyOptions } from 'vite';
 import { DEFAULT_MAST_CONFIG, parseMastUrl, withMastBase } from '../lib/mast/config.ts';
 import {
@@ -50,20 +51,22 @@ type RelayRequest = IncomingMessage & { relayUpstream?: string };
  *   an allowed host is rewritten to the relay path (one to any other host is refused), so the
  *   browser never makes a cross-origin hop. `/mast-relay/config` tells the page the relay exists.
  */
-export function appServer(options: AppServerOptions = {}): Plugin {
+export function appServer(options: AppServerOptions = {}): Plugin[] {
   const mast = options.mast ? checkedBase(options.mast) : null;
   const allow = relayAllowlist(mast ? withMastBase(DEFAULT_MAST_CONFIG, mast) : DEFAULT_MAST_CONFIG);
   const relayOn = options.relay !== false;
   const config: RelayConfig = { service: RELAY_SERVICE, path: RELAY_PATH, mast, allow };
-  return {
+  const meta: Plugin = {
+    name: 'transit-features-csp-meta',
+    // Built pages only: the dev server's hot reload needs a websocket the policy does not allow.
+    apply: 'build',
+    // Right after the charset, before any script: a meta policy covers only what follows it.
+    transformIndexHtml: (html) =>
+      html.replace(/(<meta charset[^>]*>)/i, `$1\n    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy('meta')}" />`),
+  };
+  const preview: Plugin = {
     name: 'transit-features-app-server',
     config: () => ({ preview: { cors: false, proxy: relayOn ? proxyRules(allow) : {} } }),
-    transformIndexHtml: {
-      order: 'pre',
-      handler: () => [
-        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy('meta') }, injectTo: 'head-prepend' },
-      ],
-    },
     configurePreviewServer(server) {
       // Runs before Vite's proxy and static files: every answer gets the headers, and the relay's
       // gate decides before any request leaves this machine.
@@ -85,6 +88,7 @@ export function appServer(options: AppServerOptions = {}): Plugin {
       });
     },
   };
+  return [meta, preview];
 }
 
 /** One proxy per allowed origin, keyed by its relay prefix; Vite matches keys as path prefixes. */
@@ -124,15 +128,31 @@ function relayResponse(upstreamRes: IncomingMessage, req: RelayRequest, res: Ser
   headers['content-security-policy'] = RELAYED_POLICY;
   const location = upstreamRes.headers.location;
   if (status >= 300 && status < 400 && location) {
-    const target = new URL(location, req.relayUpstream).href;
-    if (!allowedBy(allow, target)) {
+    const relayed = relayLocation(location, req.relayUpstream!, allow);
+    if (relayed === null) {
       upstreamRes.resume();
-      return refuse(res, `${new URL(req.relayUpstream!).host} redirected to ${target}, which is not one of the configured MAST hosts`);
+      return refuse(res, `${new URL(req.relayUpstream!).host} redirected to ${new URL(location, req.relayUpstream).href}, which is not one of the configured MAST hosts`);
     }
-    headers.location = toRelayPath(target);
+    headers.location = relayed;
   }
   res.writeHead(status, upstreamRes.statusMessage, headers);
-  upstreamRes.pipe(res);
+  // pipeline, not pipe: an upstream connection cut mid-body must cut this one too, so the page sees
+  // a cut download (and retries it), never a short body that ends cleanly.
+  pipeline(upstreamRes, res, () => {});
+}
+
+/**
+ * Where a redirect sends the browser: the relay path of its target when that is an allowed host
+ * (MAST's Download → the cloud copy), so the browser stays on this origin; null for any other host.
+ */
+export function relayLocation(location: string, upstream: string, allow: readonly string[]): string | null {
+  let target: string;
+  try {
+    target = new URL(location, upstream).href;
+  } catch {
+    return null;
+  }
+  return allowedBy(allow, target) ? toRelayPath(target) : null;
 }
 
 function refuse(res: ServerResponse, message: string, status = 403): void {

@@ -52,7 +52,7 @@ export async function serveApp(options: AppServerOptions = {}): Promise<{ url: s
     mergeConfig(appConfig(options), {
       configFile: false,
       root: REPO_ROOT,
-      logLevel: 'error',
+      logLevel: 'silent',
       preview: { port: 0, host: '127.0.0.1' },
     }),
   );
