@@ -100,6 +100,14 @@ describe('separators', () => {
     ]);
   });
 
+  it('detects the separator of a short two-column list despite its final line break', () => {
+    for (const sep of ['\t', ';']) {
+      const list = parseSampleList(`target${sep}label\nTIC 25155310${sep}KP\n\n`, 'short.csv');
+      expect(list.delimiter).toBe(sep);
+      expect(list.rows[0]).toMatchObject({ key: 'TESS:25155310', label: 'KP' });
+    }
+  });
+
   it('keeps a one-column list comma-separated', () => {
     const list = parseSampleList('target\nTIC 25155310\nKepler-10\n', 'one.csv');
     expect(list.delimiter).toBe(',');

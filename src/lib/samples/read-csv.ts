@@ -40,11 +40,10 @@ export function readCsvRecords(raw: string, onProgress?: (fraction: number) => v
     return line;
   };
 
-  let delimiter: Delimiter = ',';
+  const delimiter = guessDelimiter(text);
   const every = 2000;
   Papa.parse<string[]>(text, {
-    delimiter: '',
-    delimitersToGuess: [...DELIMITERS],
+    delimiter,
     newline: '\n',
     quoteChar: '"',
     comments: '#',
@@ -56,7 +55,6 @@ export function readCsvRecords(raw: string, onProgress?: (fraction: number) => v
         start = next === -1 ? text.length : next + 1;
       }
       end = result.meta.cursor;
-      if ((DELIMITERS as readonly string[]).includes(result.meta.delimiter)) delimiter = result.meta.delimiter as Delimiter;
       if (onProgress && records.length % every === 0) onProgress(end / text.length);
       const fields = result.data;
       if (fields.length === 1 && fields[0].trim() === '') return; // a blank line is not a record
@@ -70,6 +68,22 @@ export function readCsvRecords(raw: string, onProgress?: (fraction: number) => v
     },
   });
   return { records, delimiter };
+}
+
+/**
+ * papaparse's guess over the first rows after the comments, blank lines left out (counted in, a
+ * trailing blank line makes a two-column file look ragged and the guess fall back to comma).
+ */
+function guessDelimiter(text: string): Delimiter {
+  const guessed = Papa.parse<string[]>(text.slice(0, 65_536), {
+    delimiter: '',
+    delimitersToGuess: [...DELIMITERS],
+    newline: '\n',
+    comments: '#',
+    skipEmptyLines: true,
+    preview: 10,
+  }).meta.delimiter;
+  return (DELIMITERS as readonly string[]).includes(guessed) ? (guessed as Delimiter) : ',';
 }
 
 function describeQuoteError(code: string): string {
