@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, isPrivateHost, isSecureOrLoopback } from '../../src/lib/mast/addresses.ts';
-import { DEFAULT_MAST_CONFIG, listedFileUrl, mastConfigFromSearch, normalizeMastConfig } from '../../src/lib/mast/index.ts';
+import { namespacedCache } from '../../src/lib/jobs/lc-cache-namespace.ts';
+import type { LightCurveCache } from '../../src/lib/jobs/lc-cache.ts';
+import { cacheNamespace, DEFAULT_MAST_CONFIG, listedFileUrl, mastConfigFromSearch, normalizeMastConfig, withMastBase } from '../../src/lib/mast/index.ts';
 import { contentSecurityPolicy } from '../../src/server/csp.ts';
 
 describe('addresses', () => {
@@ -65,5 +67,36 @@ describe('the Content-Security-Policy', () => {
         "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     expect(contentSecurityPolicy('meta')).toBe(header.replace("; frame-ancestors 'none'", ''));
+  });
+});
+
+describe('the light-curve cache belongs to the hosts that filled it', () => {
+  it("has no namespace for MAST's own hosts (with or without the archive and cloud fallbacks), and one for any other", () => {
+    expect(cacheNamespace(DEFAULT_MAST_CONFIG)).toBe('');
+    expect(cacheNamespace({ ...DEFAULT_MAST_CONFIG, archiveBase: '', cloudBase: '', proxyPrefix: 'https://p/?u=' })).toBe('');
+    const local = withMastBase(DEFAULT_MAST_CONFIG, 'http://127.0.0.1:8765');
+    expect(cacheNamespace(local)).toBe('hosts=http://127.0.0.1:8765 http://127.0.0.1:8765 http://127.0.0.1:8765 http://127.0.0.1:8765|');
+    expect(cacheNamespace({ ...DEFAULT_MAST_CONFIG, cloudBase: 'https://mirror.example' })).toMatch(/^hosts=.*https:\/\/mirror\.example\|$/);
+  });
+
+  it('keeps every key of a namespaced cache apart, cleaned arrays included', async () => {
+    const store = new Map<string, unknown>();
+    const inner: LightCurveCache = {
+      getFile: async (key) => store.get(`file:${key}`) as never,
+      putFile: async (key, file) => void store.set(`file:${key}`, file),
+      getList: async (key) => store.get(`list:${key}`) as never,
+      putList: async (key, products) => void store.set(`list:${key}`, products),
+      getCleaned: async (key, mask) => store.get(`cleaned:${key}#${mask}`) as never,
+      putCleaned: async (key, part) => void store.set(`cleaned:${key}#m`, part),
+    };
+    const other = namespacedCache(inner, 'hosts=x|');
+    await other.putFile('mast:TESS/product/a.fits', { name: 'a.fits', bytes: new ArrayBuffer(8) });
+    await other.putList('TESS:1|SPOC|0', []);
+    await other.putCleaned!('mast:TESS/product/a.fits', { lc: {} } as never);
+    expect([...store.keys()]).toEqual(['file:hosts=x|mast:TESS/product/a.fits', 'list:hosts=x|TESS:1|SPOC|0', 'cleaned:hosts=x|mast:TESS/product/a.fits#m']);
+    expect(await inner.getFile('mast:TESS/product/a.fits')).toBeUndefined();
+    expect(await other.getFile('mast:TESS/product/a.fits')).toMatchObject({ name: 'a.fits' });
+    expect(await other.getCleaned!('mast:TESS/product/a.fits', 'm')).toEqual({ lc: {} });
+    expect(namespacedCache(inner, '')).toBe(inner);
   });
 });

@@ -53,6 +53,17 @@ export const DEFAULT_NETWORK_SETTINGS: NetworkSettings = Object.freeze({
   segmentLimit: 0,
 });
 
+/**
+ * The light-curve cache's namespace for a config: empty for MAST's own hosts (so existing caches
+ * stay valid), else the bases, so that files another host served (a `?mast=` link, a mirror, the
+ * stand-in) are only ever used again while that host is in force.
+ */
+export function cacheNamespace(config: MastConfig): string {
+  const bases = [config.apiBase, config.downloadBase, config.archiveBase ?? '', config.cloudBase ?? ''].map((b) => b.replace(/\/+$/, ''));
+  const mast = new Set([DEFAULT_MAST_CONFIG.apiBase, DEFAULT_MAST_CONFIG.downloadBase, DEFAULT_MAST_CONFIG.archiveBase, DEFAULT_MAST_CONFIG.cloudBase]);
+  return bases.every((b) => b === '' || mast.has(b)) ? '' : `hosts=${bases.join(' ')}|`;
+}
+
 /** Checks network settings typed in Settings, naming the field and the rule. */
 export function validateNetworkSettings(s: NetworkSettings): NetworkSettings {
   const whole = (field: string, value: number, min: number, max: number): number => {

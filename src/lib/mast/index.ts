@@ -3,6 +3,7 @@ export {
   DEFAULT_MAST_CONFIG,
   DEFAULT_NETWORK_SETTINGS,
   TESS_AUTHORS,
+  cacheNamespace,
   mastConfigFromSearch,
   normalizeBaseUrl,
   normalizeMastConfig,

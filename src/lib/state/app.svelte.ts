@@ -4,7 +4,9 @@ import { openJobsDb } from '../jobs/db.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
 import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
 import { NetworkSource } from '../jobs/source.ts';
+import { namespacedCache } from '../jobs/lc-cache-namespace.ts';
 import { IdbJobStore, type JobStore } from '../jobs/store.ts';
+import { cacheNamespace } from '../mast/config.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import type { SampleList } from '../samples/index.ts';
 import { MastAccess } from './mast-access.svelte.ts';
@@ -213,8 +215,11 @@ export class AppState {
     const network = this.settings.networkSnapshot();
     const source = new NetworkSource(() => this.settings.mastSnapshot(), this.mastAccess.fetch, undefined, {
       network: () => network,
-      // Nothing a ?mast= link brought in outlives the visit: no cached files for later jobs.
-      cache: network.cacheMb > 0 && !this.settings.mastFromUrl ? import('../jobs/lc-cache.ts').then((m) => m.IdbLightCurveCache.open(network.cacheMb * 1_000_000)) : null,
+      // Files from another host than MAST (a ?mast= link, a mirror) are cached apart from MAST's.
+      cache:
+        network.cacheMb > 0
+          ? import('../jobs/lc-cache.ts').then(async (m) => namespacedCache(await m.IdbLightCurveCache.open(network.cacheMb * 1_000_000), cacheNamespace(this.settings.mastSnapshot())))
+          : null,
       onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
     });
     const prefetch = { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined };

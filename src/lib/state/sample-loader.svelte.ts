@@ -12,6 +12,8 @@ export class SampleLoader {
   reading = $state.raw<{ fileName: string; fraction: number } | null>(null);
 
   private current: SampleRead | null = null;
+  /** Bumped by every read; a read that is no longer the latest leaves the progress alone. */
+  private generation = 0;
 
   /** Reads a file the user picked or dropped. */
   fromFile(file: File): Promise<SampleList> {
@@ -29,17 +31,19 @@ export class SampleLoader {
 
   private async read(fileName: string, bytes: () => Promise<ArrayBuffer>): Promise<SampleList> {
     this.current?.cancel();
+    this.current = null;
+    const mine = ++this.generation;
     this.reading = { fileName, fraction: 0 };
-    let read: SampleRead | null = null;
     try {
       const data = await bytes();
-      read = readSampleListOffThread(data, fileName, isLoopbackHost(globalThis.location?.hostname ?? ''), (fraction) => {
-        if (this.current === read) this.reading = { fileName, fraction };
+      if (mine !== this.generation) throw new AppError('aborted', `reading "${fileName}" was stopped`);
+      const read = readSampleListOffThread(data, fileName, isLoopbackHost(globalThis.location?.hostname ?? ''), (fraction) => {
+        if (mine === this.generation) this.reading = { fileName, fraction };
       });
       this.current = read;
       return await read.result;
     } finally {
-      if (this.current === read || read === null) {
+      if (mine === this.generation) {
         this.current = null;
         this.reading = null;
       }
