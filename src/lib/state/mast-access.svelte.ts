@@ -1,4 +1,3 @@
-import { hostOf } from '../mast/config.ts';
 import { readRelayConfig, RELAY_PATH, type RelayConfig } from '../mast/relay.ts';
 import { RelayingFetch } from '../mast/relay-client.ts';
 import type { SettingsState } from './settings.svelte.ts';
@@ -41,10 +40,5 @@ export class MastAccess {
       this.relayedHosts = [...this.relayedHosts, host];
     });
     if (config.mast) settings.useServerMast(config.mast);
-  }
-
-  /** The relayed hosts, for the MAST settings. */
-  get relayDescription(): string | null {
-    return this.relay ? this.relay.allow.map(hostOf).filter((h, i, all) => all.indexOf(h) === i).join(', ') : null;
   }
 }
