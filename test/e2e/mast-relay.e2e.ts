@@ -210,6 +210,7 @@ describe('MAST through the relay of npm start, and the Content-Security-Policy',
     expect(await page.getByTestId('relay-status').count()).toBe(0);
     // Settings saved during a ?mast= visit keep the MAST hosts out.
     await page.getByText('Settings', { exact: true }).click();
+    expect(await page.getByTestId('proxy-warning').textContent()).toContain('the proxy sees every request');
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();
     const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('transit-features:settings:v1') ?? '{}'));
     expect(saved.mast).toBeUndefined();
