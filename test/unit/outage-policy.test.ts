@@ -140,6 +140,13 @@ describe('OutagePolicy', () => {
     expect(h.policy.current).toMatchObject({ kind: 'outage', cause: 'unreachable', refused: true });
   });
 
+  it('takes a refusal the relay of npm start could not get through for an outage, also at the first request', () => {
+    const h = harness();
+    const relayed = new AppError('network-blocked', 'the relay could not reach mast.example either', { transient: true, url: URL_A, relayed: true });
+    expect(h.policy.networkFailure('T0', relayed)).toBe('outage');
+    expect(h.policy.current).toMatchObject({ kind: 'outage', cause: 'unreachable', refused: false });
+  });
+
   it('ends an outage when a download still in flight gets an answer', () => {
     const h = harness();
     h.policy.answered('A');

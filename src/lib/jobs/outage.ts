@@ -71,7 +71,8 @@ export const DEFAULT_OUTAGE_OPTIONS = {
  * Decides when a run pauses itself for an outage and when it goes on. Targets report how their
  * downloads ended: an answer (files, or a target-specific failure such as "not found") or a
  * network-class failure. `threshold` network failures in a row, one that no host of a file could
- * serve, or one while the browser is offline, declare an outage: downloads stop and a probe asks the failing host again after 5 s, 10 s, 20 s,
+ * serve, one the relay of `npm start` could not get through, or one while the browser is offline,
+ * declare an outage: downloads stop and a probe asks the failing host again after 5 s, 10 s, 20 s,
  * then every 30 s. When it answers, downloads resume on trial: the next answer ends the outage; the
  * next failure declares it again without resetting the backoff, and a target that keeps failing
  * while probes find its host answering is failed after `targetStrikes` (its host answers, this
@@ -138,13 +139,16 @@ export class OutagePolicy {
       return 'outage';
     }
     const hostAnswered = this.context.hostAnswered?.(url) ?? this.answeredAny;
-    if (err.name === 'network-blocked' && !this.context.answeredBefore && !hostAnswered) {
+    // Through the relay of `npm start` (details.relayed), a refusal is no CORS matter: the server
+    // could not reach the host either, so the host or the network is down.
+    const relayed = err.details.relayed === true;
+    if (err.name === 'network-blocked' && !relayed && !this.context.answeredBefore && !hostAnswered) {
       this.setStatus({ kind: 'first-request-failed', since: this.timers.now(), host, error: err.message });
       return 'first-request-failed';
     }
     // One target whose every host (Download, archive, cloud copy) refused or did not answer is enough.
     const everyHost = err.name === 'network-blocked' && Array.isArray(err.details.hosts) && err.details.hosts.length > 1;
-    if (everyHost && !this.onTrial) {
+    if ((everyHost || relayed) && !this.onTrial) {
       this.strikes.clear();
       this.declare('unreachable', err, host);
       return 'outage';
@@ -200,7 +204,7 @@ export class OutagePolicy {
       probing: false,
       host,
       error: err.message,
-      refused: err.name === 'network-blocked',
+      refused: err.name === 'network-blocked' && err.details.relayed !== true,
     });
     this.schedule();
   }
