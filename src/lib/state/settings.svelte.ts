@@ -5,10 +5,12 @@ import {
   mastConfigFromSearch,
   normalizeMastConfig,
   validateNetworkSettings,
+  withMastBase,
   type MastConfig,
   type NetworkSettings,
   type TessAuthor,
 } from '../mast/index.ts';
+import { DEFAULT_RUN_LIMITS, validateRunLimits, type RunLimits } from '../jobs/run-limits.ts';
 import type { GridPreviewRow } from '../search/grid-preview.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../search/settings.ts';
 
@@ -19,6 +21,7 @@ interface StoredSettings {
   network?: Partial<NetworkSettings>;
   workers?: number;
   search?: Partial<SearchSettings>;
+  limits?: Partial<RunLimits>;
 }
 
 function maxWorkers(): number {
@@ -35,11 +38,15 @@ export class SettingsState {
   network = $state<NetworkSettings>(structuredClone(DEFAULT_NETWORK_SETTINGS));
   workers = $state(maxWorkers());
   search = $state<SearchSettings>(structuredClone(DEFAULT_SEARCH_SETTINGS));
+  /** Time limits per analysis and per request (jobs/run-limits.ts). */
+  limits = $state<RunLimits>({ ...DEFAULT_RUN_LIMITS });
   /** The durations field as typed, and why it is not usable (null when it is). */
   durationsText = $state('');
   durationsError = $state<string | null>(null);
   /** Set when the page URL fixed the MAST host. */
   mastFromUrl = $state(false);
+  /** The base `npm start -- --mast BASE` chose for this visit (not saved); null otherwise. */
+  mastFromServer = $state<string | null>(null);
   error = $state<string | null>(null);
 
   readonly maxWorkers = maxWorkers();
@@ -50,6 +57,7 @@ export class SettingsState {
     if (stored.network) this.network = { ...this.network, ...stored.network };
     if (stored.workers) this.workers = Math.min(this.maxWorkers, Math.max(1, Math.round(stored.workers)));
     if (stored.search) this.search = { ...this.search, ...stored.search };
+    if (stored.limits) this.limits = { ...this.limits, ...stored.limits };
     this.durationsText = this.search.durations.join(', ');
     try {
       const fromUrl = mastConfigFromSearch(search, this.mast);
@@ -60,6 +68,13 @@ export class SettingsState {
     } catch (err) {
       this.error = `The page URL's mast parameter was ignored: ${(err as Error).message}`;
     }
+  }
+
+  /** The server's `--mast` base, for this visit only; the page address (`?mast=`) wins over it. */
+  useServerMast(base: string): void {
+    if (this.mastFromUrl) return;
+    this.mast = withMastBase(this.mast, base);
+    this.mastFromServer = base;
   }
 
   setDurations(text: string): void {
@@ -109,13 +124,19 @@ export class SettingsState {
     return $state.snapshot(this.network) as NetworkSettings;
   }
 
+  limitsSnapshot(): RunLimits {
+    return $state.snapshot(this.limits) as RunLimits;
+  }
+
   save(): void {
     try {
       this.mast = normalizeMastConfig(this.mastSnapshot());
       this.network = validateNetworkSettings(this.networkSnapshot());
       this.searchSnapshot();
+      this.limits = validateRunLimits(this.limitsSnapshot());
       const value: StoredSettings = { workers: this.workers, network: this.networkSnapshot(), search: $state.snapshot(this.search) as SearchSettings };
-      if (!this.mastFromUrl) value.mast = $state.snapshot(this.mast) as MastConfig;
+      value.limits = this.limitsSnapshot();
+      if (!this.mastFromUrl && !this.mastFromServer) value.mast = $state.snapshot(this.mast) as MastConfig;
       globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(value));
       this.error = null;
     } catch (err) {
@@ -124,11 +145,12 @@ export class SettingsState {
   }
 
   reset(): void {
-    this.mast = { ...DEFAULT_MAST_CONFIG };
+    this.mast = this.mastFromServer ? withMastBase({ ...DEFAULT_MAST_CONFIG }, this.mastFromServer) : { ...DEFAULT_MAST_CONFIG };
     this.mastFromUrl = false;
     this.network = structuredClone(DEFAULT_NETWORK_SETTINGS);
     this.workers = this.maxWorkers;
     this.search = structuredClone(DEFAULT_SEARCH_SETTINGS);
+    this.limits = { ...DEFAULT_RUN_LIMITS };
     this.setDurations(this.search.durations.join(', '));
     this.save();
   }
