@@ -63,9 +63,9 @@ function furtherSignals(engine: BlsEngine, lc: LightCurve, first: Signal, plan: 
  * The `cat_*` columns of each catalogue candidate, compared with the best blind signal: per row when
  * the rows are given, else (one star, one catalogue: the CLI, older stored targets) in the features.
  */
-function catalogColumns(engine: BlsEngine, lc: LightCurve, plan: SearchPlan, signal: Signal, blindErr: number, options: AnalysisOptions, s: SearchSettings) {
+function catalogColumns(engine: BlsEngine, lc: LightCurve, plan: SearchPlan, signal: Signal, options: AnalysisOptions, s: SearchSettings) {
   if (!s.catalogSearch) return { features: {}, candidates: undefined };
-  const blind = signal.peak ? { period: signal.peak.period, periodErr: blindErr, duration: signal.peak.duration } : null;
+  const blind = signal.peak ? { period: signal.peak.period, periodErr: signal.periodErr, duration: signal.peak.duration } : null;
   const all: CatalogCandidate[] = options.candidates ?? (options.catalog ? [{ row: -1, catalog: options.catalog }] : []);
   const full = { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr };
   const columns = ({ row, catalog }: CatalogCandidate) => {
@@ -109,7 +109,7 @@ export async function analyzeFiles(files: LightCurveFile[], settings: SearchSett
     ...singleEventColumns([...signal.events, ...further.events]),
     ...further.columns,
   };
-  const catalogs = catalogColumns(engine, lc, plan, signal, best.bls_period_uncertainty as number, options, s);
+  const catalogs = catalogColumns(engine, lc, plan, signal, options, s);
   const tls = s.runTls ? (options.tls ? await options.tls(lc, s, options.star) : TLS_NOT_LOADED) : {};
   const cleaned = options.returnCleaned ? newlyCleaned(files, parts, s) : [];
   return {

@@ -28,7 +28,7 @@ export function bestSignalColumns(lc: LightCurve, signal: Signal, fluxStd: numbe
   const vetting = signalFeatures(searched, peak, fluxStd);
   const fap = falseAlarmProbability(signal.sde);
   const harmonic2 = twoHarmonicDeltaLogLikelihood(signal.input, peak.period, peak.duration, peak.transitTime);
-  const variability = Math.max(harmonic2, vetting.harmonic_delta_log_likelihood as number) > 0;
+  const variability = Math.max(harmonic2, (vetting.harmonic_delta_log_likelihood as number | undefined) ?? -Infinity) > 0;
   const significant = fap <= SIGNIFICANT_FAP && !variability;
   return {
     bls_period: peak.period,
