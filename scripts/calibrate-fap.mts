@@ -14,6 +14,7 @@ import { searchPlan } from '../src/lib/search/search-plan.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../src/lib/search/settings.ts';
 import { findSignal } from '../src/lib/search/signal.ts';
 import { lightCurveFile } from '../test/helpers/fixtures.ts';
+import { ephemerisOf, FILES, KEPLER90_KOIS, TOI101, TOI106, TOI110, WASP126 } from '../test/helpers/known-planets.ts';
 import { REPO_ROOT } from '../test/helpers/paths.ts';
 import { mulberry32 } from '../test/helpers/random.ts';
 import { blockBootstrap, maskKnown, type KnownSignal } from '../test/kernels/null-lightcurves.ts';
@@ -30,54 +31,18 @@ const outIndex = args.indexOf('--out');
 const out = outIndex >= 0 ? args[outIndex + 1] : path.join(REPO_ROOT, 'src/lib/search/fap-calibration.json');
 
 const TESS = 2457000;
-const hours = (h: number) => h / 24;
-/** Catalogue ephemerides of the fixtures' known transits (../shared/fixtures/README.md), in each file's time system. */
-const SOURCES: Array<{ name: string; files: string[]; known: KnownSignal[] }> = [
-  {
-    name: 'WASP-126 (TESS S1, SPOC)',
-    files: ['tess2018206045859-s0001-0000000025155310-0120-s_lc.fits'],
-    known: [{ period: 3.2887898, transitTime: 2458327.519958 - TESS, duration: hours(3.44) }],
-  },
-  {
-    name: 'WASP-126 (TESS S1, tess-data-alerts)',
-    files: ['hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits'],
-    known: [{ period: 3.2887898, transitTime: 2458327.519958 - TESS, duration: hours(3.44) }],
-  },
-  {
-    name: 'TOI-106 (TESS S1)',
-    files: ['tess2018206045859-s0001-0000000038846515-0120-s_lc.fits'],
-    known: [{ period: 2.8493825, transitTime: 2460201.638583 - TESS, duration: hours(3.57) }],
-  },
-  {
-    name: 'TOI-101 (TESS S1)',
-    files: ['tess2018206045859-s0001-0000000231663901-0120-s_lc.fits'],
-    known: [{ period: 1.4303699, transitTime: 2458326.009117 - TESS, duration: hours(1.62) }],
-  },
-  {
-    name: 'TOI-110 (TESS S1)',
-    files: ['tess2018206045859-s0001-0000000281459670-0120-s_lc.fits'],
-    known: [{ period: 3.1743504, transitTime: 2458328.039934 - TESS, duration: hours(2.75) }],
-  },
-  {
-    name: 'TOI-813 (TESS S5)',
-    files: ['tic55525572_lc.fits'],
-    // One transit in the file, at 1454.68 BTJD (13 h).
-    known: [{ period: 1000, transitTime: 1454.68, duration: hours(13) + 0.3 }],
-  },
-  { name: 'EPIC 211495446 (K2 C5, quiet)', files: ['ktwo211495446-c05_llc.fits'], known: [] },
-  {
-    name: 'Kepler-90 (Kepler Q3-Q5)',
-    files: ['kplr011442793-2009350155506_llc.fits', 'kplr011442793-2010009091648_llc.fits', 'kplr011442793-2010174085026_llc.fits'],
-    known: [
-      [331.5972732, 140.498929, 14.4],
-      [210.6013843, 147.056867, 11.99],
-      [59.7371443, 158.95974, 8.0],
-      [91.9401253, 134.3, 9.2],
-      [124.922516, 129.7295, 11.94],
-      [8.71980135, 139.52134, 3.75],
-      [7.00821787, 137.67164, 3.81],
-    ].map(([period, transitTime, h]) => ({ period, transitTime, duration: hours(h) })),
-  },
+const KEPLER = 2454833;
+/** The fixtures' known transits (test/helpers/known-planets.ts), in each file's time system. */
+const SOURCES: Array<{ name: string; files: readonly string[]; known: KnownSignal[] }> = [
+  { name: 'WASP-126 (TESS S1, SPOC)', files: [FILES.wasp126], known: [ephemerisOf(WASP126, TESS)] },
+  { name: 'WASP-126 (TESS S1, tess-data-alerts)', files: [FILES.wasp126Alerts], known: [ephemerisOf(WASP126, TESS)] },
+  { name: 'TOI-106 (TESS S1)', files: [FILES.toi106], known: [ephemerisOf(TOI106, TESS)] },
+  { name: 'TOI-101 (TESS S1)', files: [FILES.toi101], known: [ephemerisOf(TOI101, TESS)] },
+  { name: 'TOI-110 (TESS S1)', files: [FILES.toi110], known: [ephemerisOf(TOI110, TESS)] },
+  // One transit in the file, at 1454.68 BTJD (13 h).
+  { name: 'TOI-813 (TESS S5)', files: [FILES.toi813], known: [{ period: 1000, transitTime: 1454.68, duration: 13 / 24 + 0.3 }] },
+  { name: 'EPIC 211495446 (K2 C5, quiet)', files: [FILES.k2Quiet], known: [] },
+  { name: 'Kepler-90 (Kepler Q3-Q5)', files: FILES.kepler90, known: KEPLER90_KOIS.map((c) => ephemerisOf(c, KEPLER)) },
 ];
 
 const settings = { ...DEFAULT_SEARCH_SETTINGS, refine: false };

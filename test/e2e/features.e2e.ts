@@ -12,14 +12,12 @@ import { FEATURE_COLUMNS } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
 import { lightCurveFile } from '../helpers/fixtures.ts';
+import { TOI101 } from '../helpers/known-planets.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { startMockMast } from '../mock-mast/server.ts';
 
 /** The catalogue rows added for TOI-101 (TOI table: P, Tmid, duration). */
-const CANDIDATE_ROWS = [
-  { period: 1.4303699, epochBjd: 2458326.009117, durationHours: 1.62 },
-  { period: 2.8607398 },
-];
+const CANDIDATE_ROWS = [TOI101, { period: 2 * TOI101.period! }];
 
 /** Two known planets and the quiet K2 star, with the files the MAST stand-in serves for each. */
 const TARGETS: Array<[string, string]> = [

@@ -7,29 +7,20 @@ import type { CatalogValues } from '../../src/lib/search/input-columns.ts';
 import type { TargetResult } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import { lightCurveFile } from '../helpers/fixtures.ts';
+import { FILES, KEPLER90_KOIS, TOI101, TOI106, TOI110, TOI216, WASP126 } from '../helpers/known-planets.ts';
+
+/** The sector-1 light curves of known planets (fixtures README) and their TOI values. */
 
 const file = lightCurveFile;
 
-/** TOI-table values of the planets whose transits are in the sector-1 files (fixtures README): period (d), Tmid (BJD), duration (h). */
-const WASP126: CatalogValues = { period: 3.2887898, epochBjd: 2458327.519958, durationHours: 3.44 };
 const SECTOR1_PLANETS: Array<[string, string, CatalogValues]> = [
-  ['WASP-126 b (TOI-114.01)', 'tess2018206045859-s0001-0000000025155310-0120-s_lc.fits', WASP126],
-  ['TOI-106.01', 'tess2018206045859-s0001-0000000038846515-0120-s_lc.fits', { period: 2.8493825, epochBjd: 2460201.638583, durationHours: 3.57 }],
-  ['TOI-101.01', 'tess2018206045859-s0001-0000000231663901-0120-s_lc.fits', { period: 1.4303699, epochBjd: 2458326.009117, durationHours: 1.62 }],
-  ['TOI-110.01', 'tess2018206045859-s0001-0000000281459670-0120-s_lc.fits', { period: 3.1743504, epochBjd: 2458328.039934, durationHours: 2.75 }],
-  ['WASP-126 b in the older tess-data-alerts release', 'hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits', WASP126],
+  ['WASP-126 b (TOI-114.01)', FILES.wasp126, WASP126],
+  ['TOI-106.01', FILES.toi106, TOI106],
+  ['TOI-101.01', FILES.toi101, TOI101],
+  ['TOI-110.01', FILES.toi110, TOI110],
+  ['WASP-126 b in the older tess-data-alerts release', FILES.wasp126Alerts, WASP126],
 ];
-const KEPLER90 = ['kplr011442793-2009350155506_llc.fits', 'kplr011442793-2010009091648_llc.fits', 'kplr011442793-2010174085026_llc.fits'];
-/** KOI table: Kepler-90 h, g, d, e, f, c, b (K00351.01–.07): period (d), T0 (BKJD), duration (h). */
-const KEPLER90_KOIS: CatalogValues[] = [
-  [331.5972732, 140.498929, 14.4],
-  [210.6013843, 147.056867, 11.99],
-  [59.7371443, 158.95974, 8.0],
-  [91.9401253, 134.3, 9.2],
-  [124.922516, 129.7295, 11.94],
-  [8.71980135, 139.52134, 3.75],
-  [7.00821787, 137.67164, 3.81],
-].map(([period, t0, durationHours]) => ({ period, epochBjd: t0 + 2454833, durationHours }));
+const KEPLER90 = [...FILES.kepler90];
 
 describe('the whole analysis of real light curves (release kernel)', () => {
   let engine: BlsEngine;
@@ -116,12 +107,9 @@ describe('the whole analysis of real light curves (release kernel)', () => {
   });
 
   it('gives each TOI of TOI-216 features of its own: both periods beyond one sector, the single transit of .01 kept', async () => {
-    // TOI table: .01 P = 34.5059318 d (one transit, at 1331.27 BTJD, 0.2 d off the linear ephemeris: TTVs), .02 P = 17.3890454 d.
-    const candidates = [
-      { row: 0, catalog: { period: 34.5059318, epochBjd: 2458331.488563, durationHours: 3.82 } },
-      { row: 1, catalog: { period: 17.3890454, epochBjd: 2459340.904719, durationHours: 2.65 } },
-    ];
-    const result = await analysed(['hlsp_tess-data-alerts_tess_phot_00055652896-s01_tess_v1_lc.fits'], { candidates });
+    // TOI table: .01 P = 34.5 d (one transit, at 1331.27 BTJD, 0.2 d off the linear ephemeris: TTVs), .02 P = 17.4 d.
+    const candidates = TOI216.map((catalog, row) => ({ row, catalog }));
+    const result = await analysed([FILES.toi216], { candidates });
     const f = result.features;
     // The deep transit of .01 is one event: it is reported as such and does not win the periodic search.
     expect(Math.abs((f.single_event_time as number) - 1331.27)).toBeLessThan(0.05);
@@ -150,7 +138,7 @@ describe('the whole analysis of real light curves (release kernel)', () => {
   });
 
   it('does not report the quiet K2 star (EPIC 211495446, no known planet) as significant', async () => {
-    const f = (await analysed(['ktwo211495446-c05_llc.fits'])).features;
+    const f = (await analysed([FILES.k2Quiet])).features;
     // Its 20.8-d box of the search grid rested on one 3-point dip: set aside as a single event.
     expect(f.n_single_events as number).toBeGreaterThanOrEqual(1);
     expect(f.bls_significant).toBe(0);
