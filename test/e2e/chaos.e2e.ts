@@ -153,8 +153,10 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
           await reopen();
         } else if (event.kind === 'kill') {
           const analysisWorkers = () => page.workers().filter((w) => w.url().includes('analysis'));
+          // The pool starts its workers with the first analysis of the page (it is loaded lazily), and
+          // Playwright sees each worker once it has started: right after a reload there may be none yet.
+          await expect.poll(() => analysisWorkers().length, { timeout: 120_000, interval: 100 }).toBe(2);
           const workers = analysisWorkers();
-          expect(workers.length).toBe(2);
           const victim = workers[Math.floor(rand() * workers.length)];
           const gone = new Promise<void>((resolve) => victim.once('close', () => resolve()));
           // An uncaught error in the worker: the page sees its `error` event, as when a worker dies.
@@ -239,6 +241,9 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
       expect(again).toEqual([]);
       expect(errors.filter((e) => !e.includes('chaos:'))).toEqual([]);
     } catch (err) {
+      console.log(`chaos run (seed ${SEED}) failed; replay with CHAOS_SEED=${SEED}\n  ${timeline.join('\n  ')}`);
+      const shown = await page.locator('main').innerText({ timeout: 5_000 }).catch((e: unknown) => `unreadable (${String(e)})`);
+      console.log(`page at the failure (page errors: ${errors.length ? errors.join('; ') : 'none'}):\n${shown.slice(0, 1500)}`);
       if (process.env.CHAOS_VERBOSE) await page.screenshot({ path: path.join(os.tmpdir(), `chaos-${SEED}.png`), fullPage: true }).catch(() => {});
       throw err;
     } finally {
