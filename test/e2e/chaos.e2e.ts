@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadCsvRows, launchBrowser, serveApp, waitForFinished } from '../helpers/browser.ts';
-import { storedTargets } from '../helpers/stored-targets.ts';
+import { storedTargets, type StoredTarget } from '../helpers/stored-targets.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { SYNTHETIC_TIC_BASE, startMockMast, type MockMast } from '../mock-mast/index.ts';
@@ -14,12 +14,19 @@ import { SYNTHETIC_TIC_BASE, startMockMast, type MockMast } from '../mock-mast/i
  * errors, 2% hangs, 1% truncated bodies), a 30 s outage in the middle, the page closed and reopened
  * at ten seeded moments (one of them during the outage) and one worker killed; its CSV must be the
  * CSV of the same list run once without any of that (attempts aside), and no light curve may be
- * downloaded again after its target was stored. The seed is printed; CHAOS_SEED=<n> replays a run.
+ * downloaded again after its target was stored.
+ *
+ * The seed draws the moments of the reloads, the outage and the kill, and the stand-in's faults. CI
+ * runs DEFAULT_SEED, so that a red run is the code's doing, not a new seed's; `CHAOS_SEED=<n>` runs
+ * another one (each run prints its seed: `CHAOS_SEED=<n> npx vitest run test/e2e/chaos.e2e.ts`
+ * replays it), `CHAOS_SEED=random` a fresh one, and `CHAOS_VERBOSE=1` prints the timeline as it goes.
  *
  * The light curves are small real ones: most targets serve Kepler-90's short Q4 file, some a K2 C5
  * file, some a 100-cadence TESS file that fails with too-few-points; a few TICs are unknown to MAST.
  */
-const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** Its plan kills a worker right after a reload and reopens the page early in the outage. */
+const DEFAULT_SEED = 801176098;
+const SEED = chaosSeed(process.env.CHAOS_SEED);
 const SOURCES = [
   'kplr011442793-2010009091648_llc.fits',
   'kplr011442793-2010009091648_llc.fits',
@@ -38,6 +45,20 @@ const REQUEST_LIMIT_S = 4;
 
 const fileOf = (tic: number) => `tess2018206045859-s0001-${String(tic).padStart(16, '0')}-0120-s_lc.fits`;
 
+
+function chaosSeed(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_SEED;
+  if (value === 'random') return Math.floor(Math.random() * 2 ** 31);
+  if (!/^\d+$/.test(value) || Number(value) >= 2 ** 32) throw new Error(`CHAOS_SEED must be a whole number below 2^32, or 'random' (got ${value})`);
+  return Number(value);
+}
+
+/** The failures this list meets in an uninterrupted run: each is the target's own, never the network's. */
+const TARGET_FAILURES = ['too-few-points', 'target-not-found'];
+
+function failedCodes(targets: StoredTarget[]): string[] {
+  return targets.filter((t) => t.status === 'failed').map((t) => t.code ?? '(no code)');
+}
 
 async function stored(page: Page): Promise<number> {
   const text = (await page.getByTestId('progress').textContent()) ?? '';
@@ -78,6 +99,7 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
   async function open(context: Awaited<ReturnType<typeof launchBrowser>>['context'], mast: MockMast, errors: string[]): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('crash', () => errors.push('the page crashed'));
     const settings = { workers: 2, limits: { analysisMaxSeconds: 1800, requestTimeoutSeconds: REQUEST_LIMIT_S } };
     await page.addInitScript((value) => localStorage.setItem('transit-features:settings:v1', value), JSON.stringify(settings));
     await page.goto(`${app.url}?mast=${encodeURIComponent(mast.url)}`);
@@ -180,7 +202,10 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
             /MAST unreachable since \d\d:\d\d — trying again (every \d+ s|now)/,
           );
           note('banner shown');
-          const failedDuring = (await storedTargets(page)).filter((t) => t.status === 'failed').length;
+          // Targets whose light curves were downloaded before the outage (or are in the page's cache)
+          // are still analysed during it, and some of them fail for reasons of their own (too few points).
+          const bannerAt = Date.now();
+          note(`${failedCodes(await storedTargets(page)).length} failed when the banner showed, ${await stored(page)} stored`);
           await page.waitForTimeout(Math.max(0, outageStart + outageReloadAfterMs - Date.now()));
           // A page reopened during the outage: the job had answers before, so this is an outage too.
           await reopen();
@@ -190,12 +215,19 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
           const back = Date.now();
           const storedAtBack = await stored(page);
           note(`outage off at ${storedAtBack} stored`);
-          // Nothing was failed by the outage (failures are target-specific ones only).
-          expect((await storedTargets(page)).filter((t) => t.status === 'failed').length).toBe(failedDuring);
+          // Nothing was failed by the outage: every failure so far is one of its target's own.
+          const atBack = await storedTargets(page);
+          const failedAtBack = failedCodes(atBack);
+          const sinceBanner = atBack.filter((t) => (t.finishedAt ?? 0) > bannerAt).map((t) => `${t.status}${t.code ? ` ${t.code}` : ''}`);
+          note(`${failedAtBack.length} failed when MAST answered again; stored since the banner: ${sinceBanner.join(', ') || 'none'}`);
+          expect(failedAtBack.filter((code) => !TARGET_FAILURES.includes(code))).toEqual([]);
           // The run goes on by itself (no click) once MAST answers again.
           await expect.poll(() => stored(page), { timeout: 120_000, interval: 200 }).toBeGreaterThan(storedAtBack);
           await expect.poll(() => banner().isVisible(), { timeout: 60_000 }).toBe(false);
           note(`going on by itself ${((Date.now() - back) / 1000).toFixed(1)} s after MAST answered again`);
+          const at = (ms: number) => `${((ms - t0) / 1000).toFixed(1)} s`;
+          const probes = chaos.log.filter((e) => e.method === 'HEAD' && e.time >= outageStart).map((e) => `${at(e.time)} ${e.fault ?? e.status}`);
+          note(`probes: ${probes.join(', ') || 'none'}`);
         }
       }
       await waitForFinished(page, 300_000);

@@ -4,6 +4,8 @@ export interface StoredTarget {
   key: string;
   status: string;
   finishedAt?: number;
+  /** The error code of a failed target. */
+  code?: string;
 }
 
 /** Reads the job's targets straight from the page's IndexedDB, as a person with devtools would. */
@@ -19,7 +21,14 @@ export function storedTargets(page: Page): Promise<StoredTarget[]> {
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
             db.close();
-            resolve(all.result.map((t: StoredTarget) => ({ key: t.key, status: t.status, finishedAt: t.finishedAt })));
+            resolve(
+              all.result.map((t: StoredTarget & { result?: { error?: { code?: string } } }) => ({
+                key: t.key,
+                status: t.status,
+                finishedAt: t.finishedAt,
+                code: t.result?.error?.code,
+              })),
+            );
           };
         };
       }),
