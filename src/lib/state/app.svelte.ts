@@ -1,246 +1,100 @@
-import { AppError, toAppError } from '../errors.ts';
-import { jobLockName, jobRunningElsewhere, openJobChannel } from '../jobs/broadcast.ts';
+import { toAppError } from '../errors.ts';
+import { openJobChannel } from '../jobs/broadcast.ts';
 import { openJobsDb } from '../jobs/db.ts';
-import { csvFileName, jobCsv } from '../jobs/export.ts';
-import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
-import { NetworkSource } from '../jobs/source.ts';
-import { IdbJobStore, type JobStore } from '../jobs/store.ts';
-import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
-import { parseSampleList, type SampleList } from '../samples/index.ts';
+import { IdbJobStore } from '../jobs/store.ts';
+import { JobRunState } from './job-run.svelte.ts';
+import { SampleListState } from './samples.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 
-export type RunState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished' | 'elsewhere';
-
-/** How many recent completions the throughput estimate looks at. */
-const RATE_WINDOW = 50;
+export type { RunState } from './job-run.svelte.ts';
 
 /**
- * The whole page's state and intents. Components read getters and call methods; workers, storage
- * and the network are reached only from here.
+ * The page's composition root: it builds the state classes, opens storage and wires them together.
+ * It holds no policy and no state of its own; the getters below are the components' view of the parts.
+ * Each engineer adds wiring in a block of their own.
  */
 export class AppState {
   readonly settings = new SettingsState();
+  readonly run = new JobRunState(this.settings, openJobChannel());
+  readonly samples = new SampleListState(() => this.run.busy);
 
-  /** A parsed sample list waiting for Start. */
-  sampleList = $state.raw<SampleList | null>(null);
-  loadError = $state<string | null>(null);
-  job = $state.raw<JobRecord | null>(null);
-  targets = $state.raw<TargetRecord[]>([]);
-  runState = $state<RunState>('idle');
-  /** Storage or lock problems: always shown, never swallowed. */
-  error = $state<string | null>(null);
+  /** Storage could not be opened: nothing can be kept. */
+  private storageError = $state<string | null>(null);
   ready = $state(false);
-
-  private completions = $state.raw<number[]>([]);
-  private readonly channel = openJobChannel();
-  private store: JobStore | null = null;
-  private runner: JobRunner | null = null;
-  private pool: (AnalysisPool & { terminate(): void }) | null = null;
-
-  get progress() {
-    return this.job ? jobProgress(this.job) : null;
-  }
-
-  /** Targets per minute over the recent completions of this visit. */
-  get rate(): number | null {
-    const c = this.completions;
-    if (c.length < 2) return null;
-    const minutes = (c[c.length - 1] - c[0]) / 60_000;
-    return minutes > 0 ? (c.length - 1) / minutes : null;
-  }
-
-  /** Seconds until the job ends at the current rate. */
-  get etaSeconds(): number | null {
-    const p = this.progress;
-    const r = this.rate;
-    if (!p || !r || p.remaining === 0) return null;
-    return (p.remaining / r) * 60;
-  }
-
-  get canStart(): boolean {
-    return this.sampleList !== null && this.sampleList.nValid + this.sampleList.nInvalid > 0 && this.runState !== 'running';
-  }
-
-  get canResume(): boolean {
-    return this.job !== null && this.sampleList === null && this.progress!.remaining > 0 && (this.runState === 'paused' || this.runState === 'idle');
-  }
 
   async init(): Promise<void> {
     try {
       // Ask the browser not to evict finished results under storage pressure (it may say no).
       void globalThis.navigator?.storage?.persist?.().catch(() => false);
-      this.store = new IdbJobStore(await openJobsDb());
-      const job = await this.store.latestJob();
-      if (job) await this.show(job);
-      this.runState = job && jobProgress(job).remaining === 0 ? 'finished' : job ? 'paused' : 'idle';
-      if (job && this.runState === 'paused' && (await jobRunningElsewhere(job.id))) this.runState = 'elsewhere';
-      this.channel.subscribe((jobId) => void this.refreshFromElsewhere(jobId));
-      // The running tab may close without a word: a watching tab checks the lock now and then.
-      setInterval(() => {
-        if (this.runState === 'elsewhere' && this.job) void this.refreshFromElsewhere(this.job.id);
-      }, 3000);
+      await this.run.attach(new IdbJobStore(await openJobsDb()));
     } catch (err) {
-      this.error = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
+      this.storageError = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
     } finally {
       this.ready = true;
     }
   }
 
-  async loadFile(file: File): Promise<void> {
-    this.loadError = null;
-    try {
-      const text = await file.text();
-      this.acceptList(parseSampleList(text, file.name));
-    } catch (err) {
-      this.sampleList = null;
-      this.loadError = toAppError(err, 'invalid-sample-file').message;
-    }
+  // --- The sample list ---------------------------------------------------------------------------
+  get sampleList() {
+    return this.samples.list;
   }
-
-  async loadDemo(): Promise<void> {
-    this.loadError = null;
-    try {
-      const response = await fetch(new URL('demo/sample-list.csv', document.baseURI));
-      if (!response.ok) throw new AppError('invalid-sample-file', `the demo list could not be loaded (HTTP ${response.status})`);
-      this.acceptList(parseSampleList(await response.text(), 'demo-sample-list.csv'));
-    } catch (err) {
-      this.loadError = toAppError(err, 'invalid-sample-file').message;
-    }
+  get loadError() {
+    return this.samples.loadError;
   }
-
-  /** Creates the job from the loaded list and starts it. */
+  loadFile(file: File) {
+    return this.samples.loadFile(file);
+  }
+  loadDemo() {
+    return this.samples.loadDemo();
+  }
+  get canStart(): boolean {
+    const list = this.samples.list;
+    return list !== null && list.nValid + list.nInvalid > 0 && !this.run.busy;
+  }
   async start(): Promise<void> {
-    if (!this.sampleList || !this.store) return;
-    try {
-      const job = await this.store.createJob(this.sampleList, this.settings.searchSnapshot());
-      this.sampleList = null;
-      await this.show(job);
-      this.completions = [];
-      void this.run();
-    } catch (err) {
-      this.error = toAppError(err, 'storage-failed').message;
-    }
+    const list = this.samples.list;
+    if (!list || this.run.busy) return;
+    if (await this.run.start(list)) this.samples.clear();
   }
 
-  async resume(): Promise<void> {
-    if (!this.canResume) return;
-    void this.run();
+  // --- The shown job and its run -----------------------------------------------------------------
+  get job() {
+    return this.run.job;
+  }
+  get targets() {
+    return this.run.targets;
+  }
+  get runState() {
+    return this.run.runState;
+  }
+  get progress() {
+    return this.run.progress;
+  }
+  get rate() {
+    return this.run.rate;
+  }
+  get etaSeconds() {
+    return this.run.etaSeconds;
+  }
+  /** A loaded sample list waiting for Start takes the place of Resume. */
+  get canResume(): boolean {
+    return this.samples.list === null && this.run.canResume;
+  }
+  resume() {
+    return this.run.resume();
+  }
+  pause() {
+    return this.run.pause();
+  }
+  csv() {
+    return this.run.csv();
+  }
+  discardJob() {
+    return this.run.discard();
   }
 
-  async pause(): Promise<void> {
-    if (!this.runner || this.runState !== 'running') return;
-    this.runState = 'pausing';
-    await this.runner.pause();
-  }
-
-  /** The CSV of the shown job as it stands now (pending rows included). */
-  async csv(): Promise<{ fileName: string; text: string } | null> {
-    if (!this.job || !this.store) return null;
-    const [samples, targets] = await Promise.all([this.store.samples(this.job.id), this.store.targets(this.job.id)]);
-    return { fileName: csvFileName(this.job), text: jobCsv(this.job, samples, targets) };
-  }
-
-  async discardJob(): Promise<void> {
-    if (!this.job || !this.store || this.runState === 'running') return;
-    await this.store.deleteJob(this.job.id);
-    this.job = null;
-    this.targets = [];
-    this.runState = 'idle';
-  }
-
-  /** Another tab stored a result: a watching tab re-reads the job; the running tab ignores it. */
-  private async refreshFromElsewhere(jobId: string): Promise<void> {
-    if (!this.store || this.runState === 'running' || this.runState === 'pausing') return;
-    const job = await this.store.getJob(jobId);
-    if (!job) return;
-    if (this.job?.id !== jobId && this.sampleList) return;
-    await this.show(job);
-    if (jobProgress(job).remaining === 0) this.runState = 'finished';
-    else this.runState = (await jobRunningElsewhere(jobId)) ? 'elsewhere' : 'paused';
-  }
-
-  private acceptList(list: SampleList): void {
-    if (this.runState === 'running' || this.runState === 'pausing') {
-      throw new AppError('invalid-sample-file', 'a job is running: pause it before loading another sample list');
-    }
-    this.sampleList = list;
-  }
-
-  private async show(job: JobRecord): Promise<void> {
-    this.job = job;
-    this.targets = this.store ? await this.store.targets(job.id) : [];
-  }
-
-  private async run(): Promise<void> {
-    const job = this.job;
-    if (!job || !this.store) return;
-    const locks = globalThis.navigator?.locks;
-    const body = async () => {
-      this.runState = 'running';
-      this.error = null;
-      await this.runnerFor().run(job.id);
-    };
-    try {
-      if (locks) {
-        // One tab runs a job; another tab that opens it only watches.
-        await locks.request(jobLockName(job.id), { ifAvailable: true }, async (lock) => {
-          if (!lock) {
-            this.runState = 'elsewhere';
-            return;
-          }
-          await body();
-        });
-        this.channel.post(job.id);
-      } else {
-        await body();
-      }
-    } catch (err) {
-      this.error = toAppError(err, 'storage-failed').message;
-      this.runState = 'paused';
-    }
-  }
-
-  private runnerFor(): JobRunner {
-    if (this.runner) return this.runner;
-    const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
-    this.pool = this.createPool(workers);
-    const network = this.settings.networkSnapshot();
-    const source = new NetworkSource(() => this.settings.mastSnapshot(), undefined, undefined, {
-      network: () => network,
-      cache: network.cacheMb > 0 ? import('../jobs/lc-cache.ts').then((m) => m.IdbLightCurveCache.open(network.cacheMb * 1_000_000)) : null,
-      onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
-    });
-    const prefetch = { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined };
-    this.runner = new JobRunner(this.store!, source, this.pool, {
-      onResult: (job, target, result) => {
-        this.channel.post(job.id);
-        if (job.id !== this.job?.id) return;
-        this.job = job;
-        this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
-        this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
-      },
-      onStop: (reason, error) => {
-        if (error) this.error = error.message;
-        this.runState = reason === 'finished' ? 'finished' : 'paused';
-        // A new pool size takes effect at the next start.
-        this.pool?.terminate();
-        this.pool = null;
-        this.runner = null;
-      },
-    }, prefetch);
-    return this.runner;
-  }
-
-  private createPool(size: number) {
-    // Imported lazily so that the page renders before any worker code loads.
-    let real: (AnalysisPool & { terminate(): void }) | null = null;
-    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size)));
-    return {
-      size,
-      analyze: async (...args: Parameters<AnalysisPool['analyze']>) => (real ?? (await pending)).analyze(...args),
-      terminate: () => {
-        void pending.then((p) => p.terminate());
-      },
-    };
+  /** Storage or lock problems: always shown, never swallowed. */
+  get error(): string | null {
+    return this.storageError ?? this.run.error;
   }
 }
