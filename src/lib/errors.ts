@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'worker-crashed'
   | 'storage-quota'
   | 'storage-failed'
+  | 'storage-outdated'
   | 'aborted';
 
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -40,6 +41,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'worker-crashed',
   'storage-quota',
   'storage-failed',
+  'storage-outdated',
   'aborted',
 ];
 

@@ -2,8 +2,10 @@ import { AppError, toAppError } from '../errors.ts';
 import type { SampleList } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
-import type { JobsDb } from './db.ts';
-import type { CatalogValues, JobRecord, SampleRecord, TargetRecord } from './types.ts';
+import { isOutdated, outdatedError, type JobsDb } from './db.ts';
+import { sampleListOfJob } from './duplicate.ts';
+import { jobRecordBytes, recordBytes } from './record-size.ts';
+import type { CatalogValues, JobOrigin, JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /** Persistence seen by the runner and the UI; an interface so tests can swap the backend. */
 export interface JobStore {
@@ -22,12 +24,33 @@ export interface JobStore {
   deleteJob(id: string): Promise<void>;
 }
 
+/** What a user may change on a stored job without touching its rows or results. */
+export type JobPatch = Partial<Pick<JobRecord, 'name' | 'runIntent'>>;
+
+/** A whole job as records: what an export file carries and an import writes back. */
+export interface JobRecords {
+  job: JobRecord;
+  samples: SampleRecord[];
+  targets: TargetRecord[];
+}
+
+/** The jobs list's operations on stored jobs (the browser's store; the CLI needs none of them). */
+export interface JobLibrary {
+  updateJob(id: string, patch: JobPatch): Promise<JobRecord>;
+  /** A new job of the same input rows with other search settings; every target pending again. */
+  duplicateJob(id: string, settings: SearchSettings, name?: string): Promise<JobRecord>;
+  /** Writes a whole job in one transaction (an import); refuses an id already in storage. */
+  putJob(records: JobRecords): Promise<JobRecord>;
+  /** Every record of a job, read in one transaction (an export). */
+  jobRecords(id: string): Promise<JobRecords>;
+}
+
 /** Work-unit key: the star, or the star plus its explicit light-curve URLs. */
 export function workKey(key: string, urls: string[] | undefined): string {
   return urls && urls.length > 0 ? `${key}|${urls.join(';')}` : key;
 }
 
-function newJobId(): string {
+export function newJobId(): string {
   const rand = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
   return `job-${Date.now().toString(36)}-${rand.slice(0, 8)}`;
 }
@@ -74,6 +97,7 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
   const job: JobRecord = {
     id,
     createdAt: now,
+    name: list.fileName,
     fileName: list.fileName,
     format: list.format,
     columns: list.columns,
@@ -85,34 +109,44 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
     settings,
   };
   if (job.nTargets === 0) job.finishedAt = now;
-  return { job, samples, targets: [...targets.values()] };
+  const records = { job, samples, targets: [...targets.values()] };
+  job.bytes = jobBytes(records);
+  return records;
+}
+
+/** The size the job's records take (`JobRecord.bytes`), the job record itself included. */
+export function jobBytes({ job, samples, targets }: JobRecords): number {
+  let bytes = 0;
+  for (const s of samples) bytes += recordBytes(s);
+  for (const t of targets) bytes += recordBytes(t);
+  return bytes + jobRecordBytes(job);
 }
 
 function storageError(err: unknown, what: string): AppError {
   const e = toAppError(err, 'storage-failed');
+  if (e.name === 'storage-outdated') return e;
   if (e.name === 'storage-quota') return new AppError('storage-quota', `${what}: the browser's storage quota is full (${e.message}); free space or download the CSV`);
   if (e.name === 'storage-failed') return new AppError('storage-failed', `${what}: ${e.message}`);
   return e;
 }
 
-export class IdbJobStore implements JobStore {
-  constructor(private readonly db: JobsDb) {}
+const jobRange = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+const jobKeyRange = (id: string) => IDBKeyRange.bound([id, ''], [id, '\uffff']);
 
-  async createJob(list: SampleList, settings: SearchSettings): Promise<JobRecord> {
-    const { job, samples, targets } = buildJobRecords(list, settings);
-    try {
-      const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
-      const writes: Promise<unknown>[] = [tx.objectStore('jobs').put(job)];
-      for (const s of samples) writes.push(tx.objectStore('samples').put(s));
-      for (const t of targets) writes.push(tx.objectStore('targets').put(t));
-      await Promise.all([...writes, tx.done]);
-    } catch (err) {
-      throw storageError(err, `could not save the job for ${list.fileName}`);
-    }
-    return job;
+export class IdbJobStore implements JobStore, JobLibrary {
+  constructor(private readonly connection: JobsDb) {}
+
+  /** The connection, or the clear error of a tab whose database a newer tab is upgrading. */
+  private get db(): JobsDb {
+    if (isOutdated(this.connection)) throw outdatedError();
+    return this.connection;
   }
 
-  getJob(id: string) {
+  async createJob(list: SampleList, settings: SearchSettings): Promise<JobRecord> {
+    return this.writeNew(buildJobRecords(list, settings), `could not save the job for ${list.fileName}`);
+  }
+
+  async getJob(id: string) {
     return this.db.get('jobs', id);
   }
 
@@ -125,16 +159,18 @@ export class IdbJobStore implements JobStore {
     return (await this.db.getAllFromIndex('jobs', 'by-created')).reverse();
   }
 
-  samples(jobId: string) {
-    return this.db.getAll('samples', IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]));
+  async samples(jobId: string) {
+    return this.db.getAll('samples', jobRange(jobId));
   }
 
-  targets(jobId: string) {
-    return this.db.getAllFromIndex('targets', 'by-job-order', IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]));
+  async targets(jobId: string) {
+    return this.db.getAllFromIndex('targets', 'by-job-order', jobRange(jobId));
   }
 
+  /** In input order; read through the status index, so finished results are not read. */
   async pendingTargets(jobId: string) {
-    return (await this.targets(jobId)).filter((t) => t.status === 'pending');
+    const pending = await this.db.getAllFromIndex('targets', 'by-job-status', [jobId, 'pending']);
+    return pending.sort((a, b) => a.order - b.order);
   }
 
   async recordResult(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()) {
@@ -149,12 +185,14 @@ export class IdbJobStore implements JobStore {
         await tx.done;
         return { job, written: false };
       }
+      const before = recordBytes(target) + jobRecordBytes(job);
       target.status = result.status;
       target.result = result;
       target.finishedAt = finishedAt;
       if (result.status === 'ok') job.done += 1;
       else job.failed += 1;
       if (job.done + job.failed >= job.nTargets) job.finishedAt = finishedAt;
+      job.bytes = (job.bytes ?? 0) + recordBytes(target) + jobRecordBytes(job) - before;
       await Promise.all([targets.put(target), jobs.put(job), tx.done]);
       return { job, written: true };
     } catch (err) {
@@ -166,9 +204,69 @@ export class IdbJobStore implements JobStore {
     const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
     await Promise.all([
       tx.objectStore('jobs').delete(id),
-      tx.objectStore('samples').delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity])),
-      tx.objectStore('targets').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
+      tx.objectStore('samples').delete(jobRange(id)),
+      tx.objectStore('targets').delete(jobKeyRange(id)),
       tx.done,
     ]);
+  }
+
+  async updateJob(id: string, patch: JobPatch): Promise<JobRecord> {
+    try {
+      const tx = this.db.transaction('jobs', 'readwrite');
+      const job = await tx.store.get(id);
+      if (!job) throw new AppError('storage-failed', `job ${id} is not in storage`);
+      const updated: JobRecord = { ...job, ...patch };
+      updated.bytes = (job.bytes ?? 0) + jobRecordBytes(updated) - jobRecordBytes(job);
+      await Promise.all([tx.store.put(updated), tx.done]);
+      return updated;
+    } catch (err) {
+      throw storageError(err, `could not change job ${id}`);
+    }
+  }
+
+  async duplicateJob(id: string, settings: SearchSettings, name?: string): Promise<JobRecord> {
+    const source = await this.jobRecords(id);
+    const list = sampleListOfJob(source.job, source.samples, source.targets);
+    const records = buildJobRecords(list, settings);
+    const origin: JobOrigin = { kind: 'duplicate', jobId: id, name: source.job.name ?? source.job.fileName };
+    records.job.name = name ?? `${origin.name} (copy)`;
+    records.job.origin = origin;
+    records.job.bytes = jobBytes(records);
+    return this.writeNew(records, `could not save the copy of ${origin.name}`);
+  }
+
+  async putJob(records: JobRecords): Promise<JobRecord> {
+    return this.writeNew(records, `could not save the job ${records.job.name ?? records.job.fileName}`);
+  }
+
+  async jobRecords(id: string): Promise<JobRecords> {
+    const tx = this.db.transaction(['jobs', 'samples', 'targets']);
+    const [job, samples, targets] = await Promise.all([
+      tx.objectStore('jobs').get(id),
+      tx.objectStore('samples').getAll(jobRange(id)),
+      tx.objectStore('targets').index('by-job-order').getAll(jobRange(id)),
+      tx.done,
+    ]);
+    if (!job) throw new AppError('storage-failed', `job ${id} is not in storage`);
+    return { job, samples, targets };
+  }
+
+  /** Writes a new job's records in one transaction: all of them or, on any failure, none. */
+  private async writeNew({ job, samples, targets }: JobRecords, what: string): Promise<JobRecord> {
+    try {
+      const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
+      const jobs = tx.objectStore('jobs');
+      // Nothing is written before this check, so the transaction commits empty.
+      if (await jobs.getKey(job.id)) {
+        throw new AppError('storage-failed', `${what}: a job with id ${job.id} is already stored`);
+      }
+      const writes: Promise<unknown>[] = [jobs.add(job)];
+      for (const s of samples) writes.push(tx.objectStore('samples').put(s));
+      for (const t of targets) writes.push(tx.objectStore('targets').put(t));
+      await Promise.all([...writes, tx.done]);
+    } catch (err) {
+      throw storageError(err, what);
+    }
+    return job;
   }
 }
