@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'storage-quota'
   | 'storage-failed'
   | 'storage-outdated'
+  | 'invalid-job-file'
   | 'aborted';
 
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -42,6 +43,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'storage-quota',
   'storage-failed',
   'storage-outdated',
+  'invalid-job-file',
   'aborted',
 ];
 
