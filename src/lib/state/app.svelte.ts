@@ -1,37 +1,63 @@
 import { toAppError } from '../errors.ts';
 import { openJobChannel } from '../jobs/broadcast.ts';
-import { openJobsDb } from '../jobs/db.ts';
+import { OUTDATED_MESSAGE, openJobsDb } from '../jobs/db.ts';
+import { JobLocks, type LockManagerLike } from '../jobs/job-lock.ts';
 import { IdbJobStore } from '../jobs/store.ts';
 import { JobRunState } from './job-run.svelte.ts';
+import { JobsListState } from './jobs.svelte.ts';
 import { SampleListState } from './samples.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
+import { StorageState } from './storage.svelte.ts';
 
 export type { RunState } from './job-run.svelte.ts';
 
+/** Storage is measured again (and the cache made to give way) after this many stored results. */
+const STORAGE_CHECK_EVERY = 25;
+
 /**
  * The page's composition root: it builds the state classes, opens storage and wires them together.
- * It holds no policy and no state of its own; the getters below are the components' view of the parts.
- * Each engineer adds wiring in a block of their own.
+ * It holds no policy and no state of its own beyond what the page shows about storage being usable;
+ * the getters below are the components' view of the parts. Each engineer adds wiring in a block of
+ * their own.
  */
 export class AppState {
   readonly settings = new SettingsState();
-  readonly run = new JobRunState(this.settings, openJobChannel());
+  private readonly channel = openJobChannel();
+  private stored = 0;
+  readonly storage: StorageState = new StorageState(this.settings, () => this.jobs.pendingResultBytes());
+  readonly run: JobRunState = new JobRunState(this.settings, this.channel, () => this.storage.openCache(), () => this.onStored());
   readonly samples = new SampleListState(() => this.run.busy);
+  readonly jobs: JobsListState = new JobsListState(this.run, this.settings, this.channel, () => void this.storage.check());
 
   /** Storage could not be opened: nothing can be kept. */
   private storageError = $state<string | null>(null);
+  /** A newer version of the page, in another tab, upgraded the database: this tab must reload. */
+  outdated = $state(false);
   ready = $state(false);
 
   async init(): Promise<void> {
     try {
-      // Ask the browser not to evict finished results under storage pressure (it may say no).
-      void globalThis.navigator?.storage?.persist?.().catch(() => false);
-      await this.run.attach(new IdbJobStore(await openJobsDb()));
+      // Ask the browser not to evict finished results under storage pressure (it may say no; the answer is shown).
+      void this.storage.requestPersistence();
+      const store = new IdbJobStore(await openJobsDb({ onOutdated: () => this.onOutdated() }));
+      const locks = new JobLocks((globalThis.navigator?.locks as LockManagerLike | undefined) ?? null, (id) => store.getJob(id));
+      await Promise.all([this.run.attach({ store, locks }), this.jobs.attach({ store, locks })]);
+      void this.storage.check();
     } catch (err) {
       this.storageError = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
     } finally {
       this.ready = true;
     }
+  }
+
+  private onStored(): void {
+    this.jobs.stored();
+    if (++this.stored % STORAGE_CHECK_EVERY === 0) void this.storage.check();
+  }
+
+  private onOutdated(): void {
+    this.outdated = true;
+    this.run.halt();
   }
 
   // --- The sample list ---------------------------------------------------------------------------
@@ -49,11 +75,11 @@ export class AppState {
   }
   get canStart(): boolean {
     const list = this.samples.list;
-    return list !== null && list.nValid + list.nInvalid > 0 && !this.run.busy;
+    return list !== null && list.nValid + list.nInvalid > 0 && !this.run.busy && !this.outdated;
   }
   async start(): Promise<void> {
     const list = this.samples.list;
-    if (!list || this.run.busy) return;
+    if (!list || !this.canStart) return;
     if (await this.run.start(list)) this.samples.clear();
   }
 
@@ -78,7 +104,7 @@ export class AppState {
   }
   /** A loaded sample list waiting for Start takes the place of Resume. */
   get canResume(): boolean {
-    return this.samples.list === null && this.run.canResume;
+    return this.samples.list === null && this.run.canResume && !this.outdated;
   }
   resume() {
     return this.run.resume();
@@ -89,12 +115,10 @@ export class AppState {
   csv() {
     return this.run.csv();
   }
-  discardJob() {
-    return this.run.discard();
-  }
 
   /** Storage or lock problems: always shown, never swallowed. */
   get error(): string | null {
+    if (this.outdated) return OUTDATED_MESSAGE;
     return this.storageError ?? this.run.error;
   }
 }

@@ -1,21 +1,33 @@
-import { toAppError } from '../errors.ts';
-import { jobLockName, jobRunningElsewhere, type JobChannel } from '../jobs/broadcast.ts';
+import { AppError, toAppError } from '../errors.ts';
+import type { JobChange, JobChannel } from '../jobs/broadcast.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
+import type { JobLocks, JobWatch } from '../jobs/job-lock.ts';
+import type { LightCurveCache } from '../jobs/lc-cache.ts';
 import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
 import { NetworkSource } from '../jobs/source.ts';
-import type { JobStore } from '../jobs/store.ts';
+import type { JobLibrary, JobStore } from '../jobs/store.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import type { SampleList } from '../samples/index.ts';
+import { coalesce } from './coalesce.ts';
 import type { SettingsState } from './settings.svelte.ts';
 
 export type RunState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished' | 'elsewhere';
 
 /** How many recent completions the throughput estimate looks at. */
 const RATE_WINDOW = 50;
+/** A watching tab re-reads the job at most this often while another tab stores results. */
+const REFRESH_MS = 500;
+
+/** What the run needs from outside: storage, the lock policy, and the light-curve cache's owner. */
+export interface RunDeps {
+  store: JobStore & JobLibrary;
+  locks: JobLocks;
+}
 
 /**
- * The job shown in this tab and its run: progress, throughput, Start / Pause / Resume. The runner,
- * the pool and the network source are built here; what they decide lives in `jobs/` and `workers/`.
+ * The job shown in this tab and its run: progress, throughput, Start / Pause / Resume, and taking a
+ * job over from a tab that went away. The runner, the pool and the network source are built here;
+ * what decides (who runs, when a tab takes over) lives in `jobs/` and `workers/`.
  */
 export class JobRunState {
   job = $state.raw<JobRecord | null>(null);
@@ -23,15 +35,25 @@ export class JobRunState {
   runState = $state<RunState>('idle');
   /** Storage or lock problems of the run: always shown, never swallowed. */
   error = $state<string | null>(null);
+  /** The code of the error above (e.g. `storage-quota`, which the storage status offers to fix). */
+  errorCode = $state<AppError['name'] | null>(null);
 
   private completions = $state.raw<number[]>([]);
-  private store: JobStore | null = null;
+  private deps: RunDeps | null = null;
   private runner: JobRunner | null = null;
   private pool: (AnalysisPool & { terminate(): void }) | null = null;
+  private watch: JobWatch | null = null;
+  /** Why the last run stopped, when it stopped on an error. */
+  private stopError: AppError | null = null;
+  private readonly refreshSoon = coalesce(() => this.refresh(), REFRESH_MS);
 
   constructor(
     private readonly settings: SettingsState,
     private readonly channel: JobChannel,
+    /** The page's light-curve cache (null when it cannot be opened). */
+    private readonly openCache: () => Promise<LightCurveCache | null>,
+    /** Called after each stored result (the jobs list and the storage policy follow). */
+    private readonly onStored: () => void = () => {},
   ) {}
 
   get progress() {
@@ -64,30 +86,44 @@ export class JobRunState {
   }
 
   /** Shows the latest job from storage and follows what other tabs do with it. */
-  async attach(store: JobStore): Promise<void> {
-    this.store = store;
-    const job = await store.latestJob();
-    if (job) await this.show(job);
-    this.runState = job && jobProgress(job).remaining === 0 ? 'finished' : job ? 'paused' : 'idle';
-    if (job && this.runState === 'paused' && (await jobRunningElsewhere(job.id))) this.runState = 'elsewhere';
-    this.channel.subscribe((jobId) => void this.refreshFromElsewhere(jobId));
-    // The running tab may close without a word: a watching tab checks the lock now and then.
-    setInterval(() => {
-      if (this.runState === 'elsewhere' && this.job) void this.refreshFromElsewhere(this.job.id);
-    }, 3000);
+  async attach(deps: RunDeps): Promise<void> {
+    this.deps = deps;
+    this.channel.subscribe((jobId, change) => this.onChange(jobId, change));
+    const job = await deps.store.latestJob();
+    if (job) await this.open(job.id);
+  }
+
+  /** Shows a stored job (its table and CSV); a job another tab runs is watched. */
+  async open(jobId: string): Promise<void> {
+    if (!this.deps || this.busy) return;
+    this.stopWatching();
+    this.completions = [];
+    try {
+      const job = await this.deps.store.getJob(jobId);
+      if (!job) {
+        this.forget();
+        return;
+      }
+      await this.show(job);
+      await this.settle(job);
+    } catch (err) {
+      this.fail(err);
+    }
   }
 
   /** Creates a job from the list with the current search settings and starts it. */
   async start(list: SampleList): Promise<boolean> {
-    if (!this.store) return false;
+    if (!this.deps || this.busy) return false;
     try {
-      const job = await this.store.createJob(list, this.settings.searchSnapshot());
+      const job = await this.deps.store.createJob(list, this.settings.searchSnapshot());
+      this.channel.post(job.id, 'list');
+      this.stopWatching();
       await this.show(job);
       this.completions = [];
       void this.run();
       return true;
     } catch (err) {
-      this.error = toAppError(err, 'storage-failed').message;
+      this.fail(err);
       return false;
     }
   }
@@ -98,69 +134,154 @@ export class JobRunState {
   }
 
   async pause(): Promise<void> {
-    if (!this.runner || this.runState !== 'running') return;
+    const job = this.job;
+    if (!this.runner || !job || this.runState !== 'running') return;
     this.runState = 'pausing';
+    // Recorded before the lock is let go, so that a watching tab does not carry the job on.
+    await this.setIntent(job.id, 'pause');
     await this.runner.pause();
   }
 
   /** The CSV of the shown job as it stands now (pending rows included). */
   async csv(): Promise<{ fileName: string; text: string } | null> {
-    if (!this.job || !this.store) return null;
-    const [samples, targets] = await Promise.all([this.store.samples(this.job.id), this.store.targets(this.job.id)]);
+    if (!this.job || !this.deps) return null;
+    const { store } = this.deps;
+    const [samples, targets] = await Promise.all([store.samples(this.job.id), store.targets(this.job.id)]);
     return { fileName: csvFileName(this.job), text: jobCsv(this.job, samples, targets) };
   }
 
-  async discard(): Promise<void> {
-    if (!this.job || !this.store || this.runState === 'running') return;
-    await this.store.deleteJob(this.job.id);
+  /** The shown job is gone (deleted here or in another tab). */
+  forget(): void {
+    this.stopWatching();
     this.job = null;
     this.targets = [];
     this.runState = 'idle';
   }
 
-  /** Another tab stored a result: a watching tab re-reads the job; the running tab ignores it. */
-  private async refreshFromElsewhere(jobId: string): Promise<void> {
-    if (!this.store || this.busy) return;
-    const job = await this.store.getJob(jobId);
-    if (!job) return;
-    if (this.job?.id !== jobId) return;
-    await this.show(job);
-    if (jobProgress(job).remaining === 0) this.runState = 'finished';
-    else this.runState = (await jobRunningElsewhere(jobId)) ? 'elsewhere' : 'paused';
+  /** A newer tab took the database: stop at once, so that its tab can take the job over. */
+  halt(): void {
+    this.stopWatching();
+    this.runner?.dispose();
+  }
+
+  /** Another tab changed a job: a watching tab re-reads the one it shows; the running tab ignores it. */
+  private onChange(jobId: string, change: JobChange): void {
+    if (jobId !== this.job?.id || this.busy) return;
+    if (change === 'progress') this.refreshSoon();
+    else void this.refresh();
+  }
+
+  private async refresh(): Promise<void> {
+    const id = this.job?.id;
+    if (!this.deps || !id || this.busy) return;
+    try {
+      const job = await this.deps.store.getJob(id);
+      if (this.job?.id !== id || this.busy) return;
+      if (!job) {
+        this.forget();
+        return;
+      }
+      await this.show(job);
+      await this.settle(job);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** The state of a job this tab does not run: finished, running elsewhere (watched), or paused. */
+  private async settle(job: JobRecord): Promise<void> {
+    if (jobProgress(job).remaining === 0) {
+      this.stopWatching();
+      this.runState = 'finished';
+    } else if (await this.deps!.locks.held(job.id)) {
+      this.runState = 'elsewhere';
+      this.startWatching(job.id);
+    } else {
+      this.stopWatching();
+      const untouched = job.done + job.failed === 0 && job.runIntent === undefined;
+      this.runState = untouched ? 'idle' : 'paused';
+    }
+  }
+
+  private startWatching(jobId: string): void {
+    if (this.watch) return;
+    const watch = this.deps!.locks.watch(jobId, () => this.runHeld(jobId));
+    this.watch = watch;
+    watch.outcome.then(
+      (outcome) => {
+        if (this.watch === watch) this.watch = null;
+        // The running tab paused or finished: show it as it now is.
+        if (outcome === 'declined' && this.job?.id === jobId) void this.refresh();
+      },
+      (err: unknown) => {
+        if (this.watch === watch) this.watch = null;
+        this.fail(err);
+        if (!this.busy && this.runState === 'elsewhere') this.runState = 'paused';
+      },
+    );
+  }
+
+  private stopWatching(): void {
+    this.watch?.cancel();
+    this.watch = null;
   }
 
   private async show(job: JobRecord): Promise<void> {
+    const targets = this.deps ? await this.deps.store.targets(job.id) : [];
     this.job = job;
-    this.targets = this.store ? await this.store.targets(job.id) : [];
+    this.targets = targets;
   }
 
   private async run(): Promise<void> {
     const job = this.job;
-    if (!job || !this.store) return;
-    const locks = globalThis.navigator?.locks;
-    const body = async () => {
-      this.runState = 'running';
-      this.error = null;
-      await this.runnerFor().run(job.id);
-    };
+    if (!job || !this.deps) return;
     try {
-      if (locks) {
-        // One tab runs a job; another tab that opens it only watches.
-        await locks.request(jobLockName(job.id), { ifAvailable: true }, async (lock) => {
-          if (!lock) {
-            this.runState = 'elsewhere';
-            return;
-          }
-          await body();
-        });
-        this.channel.post(job.id);
-      } else {
-        await body();
-      }
+      await this.setIntent(job.id, 'run');
+      const ran = await this.deps.locks.runExclusive(job.id, () => this.runHeld(job.id));
+      if (!ran) await this.settle(job);
     } catch (err) {
-      this.error = toAppError(err, 'storage-failed').message;
+      this.fail(err);
       this.runState = 'paused';
     }
+  }
+
+  /** Runs the job while this tab holds its lock (after Start or Resume, or taken over from a tab that went away). */
+  private async runHeld(jobId: string): Promise<void> {
+    const job = await this.deps!.store.getJob(jobId);
+    if (!job) return;
+    await this.show(job);
+    this.runState = 'running';
+    this.error = null;
+    this.errorCode = null;
+    this.stopError = null;
+    this.channel.post(jobId, 'run');
+    try {
+      await this.runnerFor().run(jobId);
+    } catch (err) {
+      this.stopError = toAppError(err, 'storage-failed');
+      this.fail(this.stopError);
+      this.runState = 'paused';
+      this.dropRunner();
+    }
+    // A tab that stopped on a storage error should not hand the job on to fail the same way (this is
+    // written before the lock is let go); one that a newer tab displaced cannot write, and hands it on.
+    if (this.stopError && this.stopError.name !== 'storage-outdated') await this.setIntent(jobId, 'pause');
+    this.channel.post(jobId, 'run');
+  }
+
+  private async setIntent(jobId: string, runIntent: 'run' | 'pause'): Promise<void> {
+    try {
+      const job = await this.deps!.store.updateJob(jobId, { runIntent });
+      if (this.job?.id === jobId) this.job = { ...this.job, runIntent: job.runIntent };
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    const e = toAppError(err, 'storage-failed');
+    this.error = e.message;
+    this.errorCode = e.name;
   }
 
   private runnerFor(): JobRunner {
@@ -170,28 +291,39 @@ export class JobRunState {
     const network = this.settings.networkSnapshot();
     const source = new NetworkSource(() => this.settings.mastSnapshot(), undefined, undefined, {
       network: () => network,
-      cache: network.cacheMb > 0 ? import('../jobs/lc-cache.ts').then((m) => m.IdbLightCurveCache.open(network.cacheMb * 1_000_000)) : null,
+      cache:
+        network.cacheMb > 0
+          ? this.openCache().then((cache) => cache ?? Promise.reject(new AppError('storage-failed', 'the light-curve cache cannot be opened')))
+          : null,
       onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
     });
     const prefetch = { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined };
-    this.runner = new JobRunner(this.store!, source, this.pool, {
+    this.runner = new JobRunner(this.deps!.store, source, this.pool, {
       onResult: (job, target, result) => {
         this.channel.post(job.id);
+        this.onStored();
         if (job.id !== this.job?.id) return;
         this.job = job;
         this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
         this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
       },
       onStop: (reason, error) => {
-        if (error) this.error = error.message;
+        if (error) {
+          this.stopError = error;
+          this.fail(error);
+        }
         this.runState = reason === 'finished' ? 'finished' : 'paused';
-        // A new pool size takes effect at the next start.
-        this.pool?.terminate();
-        this.pool = null;
-        this.runner = null;
+        this.dropRunner();
       },
     }, prefetch);
     return this.runner;
+  }
+
+  /** A new pool size takes effect at the next start. */
+  private dropRunner(): void {
+    this.pool?.terminate();
+    this.pool = null;
+    this.runner = null;
   }
 
   private createPool(size: number) {
