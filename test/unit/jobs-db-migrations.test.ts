@@ -119,6 +119,8 @@ describe('job database migrations', () => {
     await expect(current.getJob(job.id)).rejects.toMatchObject({ name: 'storage-outdated', message: OUTDATED_MESSAGE });
     const [pending] = await newer.pendingTargets(job.id);
     await expect(current.recordResult(job.id, pending.key, { status: 'ok', features: {} })).rejects.toMatchObject({ name: 'storage-outdated' });
+    // A page of this version opened after the upgrade says the same, instead of a bare VersionError.
+    await expect(openJobsDb({ factory })).rejects.toMatchObject({ name: 'storage-outdated', message: expect.stringContaining(OUTDATED_MESSAGE) });
     // Nothing the old tab tried was written.
     expect((await newer.getJob(job.id))!.done + (await newer.getJob(job.id))!.failed).toBe(recordsBefore.job.done + recordsBefore.job.failed);
   });

@@ -130,7 +130,10 @@ export async function openJobsDb(options: IDBFactory | OpenJobsDbOptions = {}): 
       opts.onOutdated?.();
     },
   }).catch((err: unknown) => {
-    throw failure ? new AppError('storage-failed', `the job database could not be upgraded to version ${version}: ${(failure as Error).message ?? failure}`) : err;
+    if (failure) throw new AppError('storage-failed', `the job database could not be upgraded to version ${version}: ${(failure as Error).message ?? failure}`);
+    // A newer version of the page already upgraded this browser's jobs: this (cached, older) page cannot read them.
+    if ((err as Error)?.name === 'VersionError') throw new AppError('storage-outdated', `${OUTDATED_MESSAGE} (this browser's jobs were stored by a newer version of the page)`);
+    throw err;
   });
   return db;
 }

@@ -150,6 +150,11 @@ export class JobRunState {
     return { fileName: csvFileName(this.job), text: jobCsv(this.job, samples, targets) };
   }
 
+  /** The shown job was renamed (here or in another tab). */
+  renamed(job: JobRecord): void {
+    if (this.job?.id === job.id) this.job = { ...this.job, name: job.name };
+  }
+
   /** The shown job is gone (deleted here or in another tab). */
   forget(): void {
     this.stopWatching();

@@ -84,6 +84,7 @@ export class JobsListState {
     if (!this.deps || !trimmed) return false;
     return this.act(`Renaming`, async () => {
       const job = await this.deps!.store.updateJob(id, { name: trimmed });
+      this.run.renamed(job);
       this.after(job.id);
     });
   }
