@@ -72,6 +72,28 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * The object stores whose records belong to one job, keyed `[jobId, …]`. Deleting, measuring,
+ * exporting, importing and duplicating a job go through this list, so a store that a migration step
+ * adds needs only an entry here. `onDuplicate`: `rebuild` (made anew for the copy: its rows and
+ * targets), `copy` (the copy needs them too, e.g. light-curve files the user gave), `drop` (they
+ * belong to results, which a copy does not have).
+ */
+export const JOB_STORES: readonly JobStoreSpec[] = [
+  { name: 'samples', onDuplicate: 'rebuild' },
+  { name: 'targets', onDuplicate: 'rebuild' },
+];
+
+export interface JobStoreSpec {
+  name: string;
+  onDuplicate: 'rebuild' | 'copy' | 'drop';
+}
+
+/** Every key `[jobId, …]` of one job, whatever the rest of the key holds (arrays sort after numbers, strings, dates and binary). */
+export function jobKeys(jobId: string): IDBKeyRange {
+  return IDBKeyRange.bound([jobId], [jobId, []]);
+}
+
 /** The schema version this build writes. */
 export const DB_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

@@ -2,7 +2,8 @@ import { AppError, toAppError } from '../errors.ts';
 import type { SampleList } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
-import { isOutdated, outdatedError, type JobsDb } from './db.ts';
+import { JOB_STORES, isOutdated, jobKeys, outdatedError, type JobsDb } from './db.ts';
+import type { IDBPDatabase } from 'idb';
 import { sampleListOfJob } from './duplicate.ts';
 import { jobRecordBytes, recordBytes } from './record-size.ts';
 import type { CatalogValues, JobOrigin, JobRecord, SampleRecord, TargetRecord } from './types.ts';
@@ -32,7 +33,12 @@ export interface JobRecords {
   job: JobRecord;
   samples: SampleRecord[];
   targets: TargetRecord[];
+  /** Records of the job's other stores (`JOB_STORES` beyond samples and targets), by store. */
+  extra?: Record<string, Array<{ jobId: string }>>;
 }
+
+/** The stores of `JOB_STORES` beyond the samples and targets. */
+export const extraStores = () => JOB_STORES.filter((s) => s.name !== 'samples' && s.name !== 'targets');
 
 /** The jobs list's operations on stored jobs (the browser's store; the CLI needs none of them). */
 export interface JobLibrary {
@@ -115,11 +121,21 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
 }
 
 /** The size the job's records take (`JobRecord.bytes`), the job record itself included. */
-export function jobBytes({ job, samples, targets }: JobRecords): number {
+export function jobBytes({ job, samples, targets, extra }: JobRecords): number {
   let bytes = 0;
   for (const s of samples) bytes += recordBytes(s);
   for (const t of targets) bytes += recordBytes(t);
+  for (const records of Object.values(extra ?? {})) for (const r of records) bytes += recordBytes(r);
   return bytes + jobRecordBytes(job);
+}
+
+/** A target of a copy: the same star, nothing run yet. */
+function unrun(t: TargetRecord, jobId: string): TargetRecord {
+  const { result: _r, finishedAt: _f, ...rest } = t;
+  const copy = { ...rest, jobId, status: 'pending' } as TargetRecord & { attempts?: number; workerFailures?: number };
+  delete copy.attempts;
+  delete copy.workerFailures;
+  return copy;
 }
 
 function storageError(err: unknown, what: string): AppError {
@@ -131,7 +147,6 @@ function storageError(err: unknown, what: string): AppError {
 }
 
 const jobRange = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
-const jobKeyRange = (id: string) => IDBKeyRange.bound([id, ''], [id, '\uffff']);
 
 export class IdbJobStore implements JobStore, JobLibrary {
   constructor(private readonly connection: JobsDb) {}
@@ -201,13 +216,14 @@ export class IdbJobStore implements JobStore, JobLibrary {
   }
 
   async deleteJob(id: string) {
-    const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
-    await Promise.all([
-      tx.objectStore('jobs').delete(id),
-      tx.objectStore('samples').delete(jobRange(id)),
-      tx.objectStore('targets').delete(jobKeyRange(id)),
-      tx.done,
-    ]);
+    const names = ['jobs', ...JOB_STORES.map((s) => s.name)];
+    const tx = this.untyped.transaction(names, 'readwrite');
+    await Promise.all([tx.objectStore('jobs').delete(id), ...JOB_STORES.map((s) => tx.objectStore(s.name).delete(jobKeys(id))), tx.done]);
+  }
+
+  /** The connection without the schema's types, for the stores of `JOB_STORES` taken by name. */
+  private get untyped(): IDBPDatabase {
+    return this.db as unknown as IDBPDatabase;
   }
 
   async updateJob(id: string, patch: JobPatch): Promise<JobRecord> {
@@ -227,7 +243,22 @@ export class IdbJobStore implements JobStore, JobLibrary {
   async duplicateJob(id: string, settings: SearchSettings, name?: string): Promise<JobRecord> {
     const source = await this.jobRecords(id);
     const list = sampleListOfJob(source.job, source.samples, source.targets);
-    const records = buildJobRecords(list, settings);
+    const records: JobRecords = buildJobRecords(list, settings);
+    const copyId = records.job.id;
+    // The rows map to work units as a new upload would; each unit keeps its star as the source had it
+    // (including what a new upload could not know, such as a local-files job's file names).
+    const sourceTarget = new Map(source.samples.map((s) => [s.index, source.targets.find((t) => t.key === s.targetKey)]));
+    records.targets = records.targets.map((t) => {
+      const from = sourceTarget.get(t.order);
+      if (!from) return t;
+      const { catalog: _sourceCatalog, ...star } = unrun(from, copyId);
+      return { ...star, key: t.key, order: t.order, ...(t.catalog ? { catalog: t.catalog } : {}) };
+    });
+    records.extra = {};
+    for (const store of extraStores()) {
+      if (store.onDuplicate !== 'copy') continue;
+      records.extra[store.name] = (source.extra?.[store.name] ?? []).map((r) => ({ ...r, jobId: copyId }));
+    }
     const origin: JobOrigin = { kind: 'duplicate', jobId: id, name: source.job.name ?? source.job.fileName };
     records.job.name = name ?? `${origin.name} (copy)`;
     records.job.origin = origin;
@@ -240,21 +271,25 @@ export class IdbJobStore implements JobStore, JobLibrary {
   }
 
   async jobRecords(id: string): Promise<JobRecords> {
-    const tx = this.db.transaction(['jobs', 'samples', 'targets']);
-    const [job, samples, targets] = await Promise.all([
-      tx.objectStore('jobs').get(id),
-      tx.objectStore('samples').getAll(jobRange(id)),
-      tx.objectStore('targets').index('by-job-order').getAll(jobRange(id)),
-      tx.done,
+    const names = ['jobs', ...JOB_STORES.map((s) => s.name)];
+    const tx = this.untyped.transaction(names);
+    const others = extraStores();
+    const [job, samples, targets, ...extra] = await Promise.all([
+      tx.objectStore('jobs').get(id) as Promise<JobRecord | undefined>,
+      tx.objectStore('samples').getAll(jobKeys(id)) as Promise<SampleRecord[]>,
+      tx.objectStore('targets').index('by-job-order').getAll(jobRange(id)) as Promise<TargetRecord[]>,
+      ...others.map((s) => tx.objectStore(s.name).getAll(jobKeys(id)) as Promise<Array<{ jobId: string }>>),
     ]);
+    await tx.done;
     if (!job) throw new AppError('storage-failed', `job ${id} is not in storage`);
-    return { job, samples, targets };
+    return { job, samples, targets, ...(others.length > 0 ? { extra: Object.fromEntries(others.map((s, i) => [s.name, extra[i]])) } : {}) };
   }
 
   /** Writes a new job's records in one transaction: all of them or, on any failure, none. */
-  private async writeNew({ job, samples, targets }: JobRecords, what: string): Promise<JobRecord> {
+  private async writeNew({ job, samples, targets, extra }: JobRecords, what: string): Promise<JobRecord> {
     try {
-      const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
+      const names = ['jobs', ...JOB_STORES.map((s) => s.name)];
+      const tx = this.untyped.transaction(names, 'readwrite');
       const jobs = tx.objectStore('jobs');
       // Nothing is written before this check, so the transaction commits empty.
       if (await jobs.getKey(job.id)) {
@@ -263,6 +298,10 @@ export class IdbJobStore implements JobStore, JobLibrary {
       const writes: Promise<unknown>[] = [jobs.add(job)];
       for (const s of samples) writes.push(tx.objectStore('samples').put(s));
       for (const t of targets) writes.push(tx.objectStore('targets').put(t));
+      for (const [name, records] of Object.entries(extra ?? {})) {
+        if (!extraStores().some((s) => s.name === name)) throw new AppError('storage-failed', `${what}: this page has no store "${name}"`);
+        for (const r of records) writes.push(tx.objectStore(name).put(r));
+      }
       await Promise.all([...writes, tx.done]);
     } catch (err) {
       throw storageError(err, what);

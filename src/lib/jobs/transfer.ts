@@ -2,7 +2,7 @@ import { version as APP_VERSION } from '../../../package.json';
 import { AppError } from '../errors.ts';
 import { validateSearchSettings, withDefaults } from '../search/settings.ts';
 import { DB_VERSION } from './db.ts';
-import type { JobRecords } from './store.ts';
+import { extraStores, type JobRecords } from './store.ts';
 import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /**
@@ -23,10 +23,16 @@ export interface ExportHeader {
   appVersion: string;
   schemaVersion: number;
   exportedAt: number;
-  counts: { samples: number; targets: number };
+  /** Records per store; `extra` counts the job's other stores (`JOB_STORES`). */
+  counts: { samples: number; targets: number; extra?: Record<string, number> };
 }
 
-type Line = { header: ExportHeader } | { job: JobRecord } | { sample: SampleRecord } | { target: TargetRecord };
+type Line =
+  | { header: ExportHeader }
+  | { job: JobRecord }
+  | { sample: SampleRecord }
+  | { target: TargetRecord }
+  | { store: string; record: { jobId: string } };
 
 /** Lines per chunk handed to the compressor: the page gets a turn between chunks. */
 const CHUNK_LINES = 200;
@@ -98,7 +104,7 @@ function decode(text: string): unknown {
   });
 }
 
-function* lines({ job, samples, targets }: JobRecords, exportedAt: number): Generator<Line> {
+function* lines({ job, samples, targets, extra = {} }: JobRecords, exportedAt: number): Generator<Line> {
   yield {
     header: {
       format: EXPORT_FORMAT,
@@ -106,12 +112,17 @@ function* lines({ job, samples, targets }: JobRecords, exportedAt: number): Gene
       appVersion: APP_VERSION,
       schemaVersion: DB_VERSION,
       exportedAt,
-      counts: { samples: samples.length, targets: targets.length },
+      counts: {
+        samples: samples.length,
+        targets: targets.length,
+        ...(Object.keys(extra).length > 0 ? { extra: Object.fromEntries(Object.entries(extra).map(([name, r]) => [name, r.length])) } : {}),
+      },
     },
   };
   yield { job };
   for (const sample of samples) yield { sample };
   for (const target of targets) yield { target };
+  for (const [store, records] of Object.entries(extra)) for (const record of records) yield { store, record };
 }
 
 /** The export file of a job, as a gzip-compressed Blob. */
@@ -158,6 +169,8 @@ export async function readJobFile(file: Blob, fileName = 'the file'): Promise<{ 
   let job: JobRecord | undefined;
   const samples: SampleRecord[] = [];
   const targets: TargetRecord[] = [];
+  const extra: Record<string, Array<{ jobId: string }>> = {};
+  const known = new Set(extraStores().map((s) => s.name));
   let lineNo = 0;
   const take = (line: string) => {
     lineNo++;
@@ -175,7 +188,11 @@ export async function readJobFile(file: Blob, fileName = 'the file'): Promise<{ 
     if ('job' in value && !job) job = checkJob(value.job, bad);
     else if ('sample' in value && job) samples.push(checkSample(value.sample, job, lineNo, bad));
     else if ('target' in value && job) targets.push(checkTarget(value.target, job, lineNo, bad));
-    else throw bad(`line ${lineNo} is not a record this page knows`);
+    else if ('store' in value && job && typeof value.store === 'string' && known.has(value.store)) {
+      const record = value.record as { jobId?: unknown } | undefined;
+      if (!record || record.jobId !== job.id) throw bad(`line ${lineNo} is not a valid ${value.store} record of job ${job.id}`);
+      (extra[value.store] ??= []).push(record as { jobId: string });
+    } else throw bad(`line ${lineNo} is not a record this page knows`);
   };
 
   let rest = '';
@@ -201,12 +218,15 @@ export async function readJobFile(file: Blob, fileName = 'the file'): Promise<{ 
   if (samples.length !== header.counts.samples || targets.length !== header.counts.targets) {
     throw bad(`the file is incomplete: it holds ${samples.length} of ${header.counts.samples} rows and ${targets.length} of ${header.counts.targets} targets`);
   }
+  for (const [name, count] of Object.entries(header.counts.extra ?? {})) {
+    if ((extra[name]?.length ?? 0) !== count) throw bad(`the file is incomplete: it holds ${extra[name]?.length ?? 0} of ${count} ${name} records`);
+  }
   const done = targets.filter((t) => t.status === 'ok').length;
   const failed = targets.filter((t) => t.status === 'failed').length;
   if (targets.length !== job.nTargets || done !== job.done || failed !== job.failed) {
     throw bad(`the job's counters (${job.done} done, ${job.failed} failed of ${job.nTargets}) do not match its ${targets.length} targets (${done} done, ${failed} failed)`);
   }
-  return { header, records: { job, samples, targets } };
+  return { header, records: { job, samples, targets, ...(Object.keys(extra).length > 0 ? { extra } : {}) } };
 }
 
 type Bad = (why: string) => AppError;
@@ -266,10 +286,11 @@ function checkTarget(v: unknown, job: JobRecord, line: number, bad: Bad): Target
 }
 
 /** The records under another job id (an import into a browser that already holds the job). */
-export function withJobId({ job, samples, targets }: JobRecords, id: string): JobRecords {
+export function withJobId({ job, samples, targets, extra }: JobRecords, id: string): JobRecords {
   return {
     job: { ...job, id },
     samples: samples.map((s) => ({ ...s, jobId: id })),
     targets: targets.map((t) => ({ ...t, jobId: id })),
+    ...(extra ? { extra: Object.fromEntries(Object.entries(extra).map(([name, records]) => [name, records.map((r) => ({ ...r, jobId: id }))])) } : {}),
   };
 }
