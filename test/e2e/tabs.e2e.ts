@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockMast } from '../mock-mast/server.ts';
 import { launchBrowser, serveApp } from '../helpers/browser.ts';
 import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
+import { storedTargets } from '../helpers/stored-targets.ts';
 
 const SAMPLE_LIST = path.join(REPO_ROOT, 'test/fixtures/e2e/sample-list.csv');
 
@@ -13,31 +14,6 @@ const finishedCount = async (page: Page) => {
   const [done, failed] = counts(await progressText(page));
   return done + failed;
 };
-
-interface StoredTarget {
-  key: string;
-  status: string;
-  finishedAt?: number;
-}
-
-/** The job's targets as stored in the profile's IndexedDB. */
-function storedTargets(page: Page): Promise<StoredTarget[]> {
-  return page.evaluate(
-    () =>
-      new Promise<StoredTarget[]>((resolve, reject) => {
-        const open = indexedDB.open('transit-features');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('targets').objectStore('targets').getAll();
-          all.onerror = () => reject(all.error);
-          all.onsuccess = () => {
-            open.result.close();
-            resolve(all.result.map((t: StoredTarget) => ({ key: t.key, status: t.status, finishedAt: t.finishedAt })));
-          };
-        };
-      }),
-  );
-}
 
 describe('two tabs of one browser on one job', () => {
   let app: Awaited<ReturnType<typeof serveApp>>;

@@ -98,17 +98,7 @@ export class JobRunState {
     if (!this.deps || this.busy) return;
     this.stopWatching();
     this.completions = [];
-    try {
-      const job = await this.deps.store.getJob(jobId);
-      if (!job) {
-        this.forget();
-        return;
-      }
-      await this.show(job);
-      await this.settle(job);
-    } catch (err) {
-      this.fail(err);
-    }
+    await this.load(jobId, true);
   }
 
   /** Creates a job from the list with the current search settings and starts it. */
@@ -178,10 +168,14 @@ export class JobRunState {
 
   private async refresh(): Promise<void> {
     const id = this.job?.id;
-    if (!this.deps || !id || this.busy) return;
+    if (this.deps && id && !this.busy) await this.load(id, false);
+  }
+
+  /** Reads a job and shows it as it stands; a refresh is dropped if the tab moved on meanwhile. */
+  private async load(jobId: string, opening: boolean): Promise<void> {
     try {
-      const job = await this.deps.store.getJob(id);
-      if (this.job?.id !== id || this.busy) return;
+      const job = await this.deps!.store.getJob(jobId);
+      if (this.busy || (!opening && this.job?.id !== jobId)) return;
       if (!job) {
         this.forget();
         return;
