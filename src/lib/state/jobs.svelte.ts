@@ -95,7 +95,8 @@ export class JobsListState {
     return this.act('Duplicating', async () => {
       const copy = await this.deps!.store.duplicateJob(id, this.settings.searchSnapshot());
       this.after(copy.id);
-      this.notice = `${jobName(copy)} is ready with the search settings in Settings; press Resume to run it (light curves already downloaded come from the cache).`;
+      const next = this.run.busy ? 'open it from this list once the running job is paused, then press Resume' : 'press Resume to run it';
+      this.notice = `${jobName(copy)} is ready with the search settings in Settings; ${next} (light curves already downloaded come from the cache).`;
       await this.run.open(copy.id);
     });
   }
@@ -147,7 +148,8 @@ export class JobsListState {
       await store.putJob(records);
       this.after(job.id);
       const p = jobProgress(job);
-      this.notice = `Imported ${jobName(job)}: ${p.done} done, ${p.failed} failed, ${p.remaining} remaining${p.remaining > 0 ? ' (press Resume to continue it here)' : ''}.`;
+      const next = this.run.busy ? ' (open it from this list once the running job is paused)' : p.remaining > 0 ? ' (press Resume to continue it here)' : '';
+      this.notice = `Imported ${jobName(job)}: ${p.done} done, ${p.failed} failed, ${p.remaining} remaining${next}.`;
       await this.run.open(job.id);
     });
   }
