@@ -15,8 +15,11 @@ export type RunState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished' | 
 
 /** How many recent completions the throughput estimate looks at. */
 const RATE_WINDOW = 50;
-/** A watching tab re-reads the job at most this often while another tab stores results. */
-const REFRESH_MS = 500;
+/**
+ * A watching tab re-reads the job at most this often while another tab stores results (it reads every
+ * target: thousands of results each time on a big job).
+ */
+const REFRESH_MS = 2000;
 
 /** What the run needs from outside: storage, the lock policy, and the light-curve cache's owner. */
 export interface RunDeps {
