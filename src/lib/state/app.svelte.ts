@@ -5,6 +5,7 @@ import { JobLocks, type LockManagerLike } from '../jobs/job-lock.ts';
 import { IdbJobStore } from '../jobs/store.ts';
 import { JobRunState } from './job-run.svelte.ts';
 import { JobsListState } from './jobs.svelte.ts';
+import { MastAccess } from './mast-access.svelte.ts';
 import { SampleListState } from './samples.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 import { StorageState } from './storage.svelte.ts';
@@ -22,10 +23,16 @@ const STORAGE_CHECK_EVERY = 25;
  */
 export class AppState {
   readonly settings = new SettingsState();
+  /** MAST directly, or through the relay of `npm start` (engineer C). */
+  readonly mastAccess = new MastAccess();
   private readonly channel = openJobChannel();
   private stored = 0;
   readonly storage: StorageState = new StorageState(this.settings, () => this.jobs.pendingResultBytes());
-  readonly run: JobRunState = new JobRunState(this.settings, this.channel, () => this.storage.openCache(), () => this.onStored());
+  readonly run: JobRunState = new JobRunState(this.settings, this.channel, {
+    openCache: () => this.storage.openCache(),
+    fetch: this.mastAccess.fetch,
+    onStored: () => this.onStored(),
+  });
   readonly samples = new SampleListState(() => this.run.busy);
   readonly jobs: JobsListState = new JobsListState(this.run, this.settings, this.channel, () => void this.storage.check());
 
@@ -36,6 +43,7 @@ export class AppState {
   ready = $state(false);
 
   async init(): Promise<void> {
+    const access = this.mastAccess.detect(this.settings);
     try {
       // Ask the browser not to evict finished results under storage pressure (it may say no; the answer is shown).
       void this.storage.requestPersistence();
@@ -46,6 +54,7 @@ export class AppState {
     } catch (err) {
       this.storageError = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
     } finally {
+      await access;
       this.ready = true;
     }
   }

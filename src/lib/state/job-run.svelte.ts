@@ -3,6 +3,8 @@ import type { JobChange, JobChannel } from '../jobs/broadcast.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
 import type { JobLocks, JobWatch } from '../jobs/job-lock.ts';
 import type { LightCurveCache } from '../jobs/lc-cache.ts';
+import { namespacedCache } from '../jobs/lc-cache-namespace.ts';
+import { cacheNamespace } from '../mast/config.ts';
 import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
 import { NetworkSource } from '../jobs/source.ts';
 import type { JobLibrary, JobStore } from '../jobs/store.ts';
@@ -25,6 +27,16 @@ const REFRESH_MS = 2000;
 export interface RunDeps {
   store: JobStore & JobLibrary;
   locks: JobLocks;
+}
+
+/** How a run reaches the network and the cache, and whom it tells of stored results. */
+export interface RunIo {
+  /** The page's light-curve cache (null when it cannot be opened). */
+  openCache: () => Promise<LightCurveCache | null>;
+  /** MAST directly or through the relay (MastAccess). */
+  fetch: typeof fetch;
+  /** Called after each stored result (the jobs list and the storage policy follow). */
+  onStored: () => void;
 }
 
 /**
@@ -53,10 +65,7 @@ export class JobRunState {
   constructor(
     private readonly settings: SettingsState,
     private readonly channel: JobChannel,
-    /** The page's light-curve cache (null when it cannot be opened). */
-    private readonly openCache: () => Promise<LightCurveCache | null>,
-    /** Called after each stored result (the jobs list and the storage policy follow). */
-    private readonly onStored: () => void = () => {},
+    private readonly io: RunIo,
   ) {}
 
   get progress() {
@@ -291,11 +300,14 @@ export class JobRunState {
     const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
     this.pool = this.createPool(workers);
     const network = this.settings.networkSnapshot();
-    const source = new NetworkSource(() => this.settings.mastSnapshot(), undefined, undefined, {
+    const source = new NetworkSource(() => this.settings.mastSnapshot(), this.io.fetch, undefined, {
       network: () => network,
+      // Files from another host than MAST (a ?mast= link, a mirror) are cached apart from MAST's.
       cache:
         network.cacheMb > 0
-          ? this.openCache().then((cache) => cache ?? Promise.reject(new AppError('storage-failed', 'the light-curve cache cannot be opened')))
+          ? this.io.openCache().then((cache) =>
+              cache ? namespacedCache(cache, cacheNamespace(this.settings.mastSnapshot())) : Promise.reject(new AppError('storage-failed', 'the light-curve cache cannot be opened')),
+            )
           : null,
       onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
     });
@@ -303,7 +315,7 @@ export class JobRunState {
     this.runner = new JobRunner(this.deps!.store, source, this.pool, {
       onResult: (job, target, result) => {
         this.channel.post(job.id);
-        this.onStored();
+        this.io.onStored();
         if (job.id !== this.job?.id) return;
         this.job = job;
         this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));

@@ -1,39 +1,45 @@
 import { AppError, toAppError } from '../errors.ts';
-import { parseSampleList, type SampleList } from '../samples/index.ts';
+import type { SampleList } from '../samples/index.ts';
+import { SampleLoader } from './sample-loader.svelte.ts';
 
-/** The sample list waiting for Start: loading it from a file or the demo, and why it was refused. */
+/** The sample list waiting for Start: reading it (off the main thread) from a file or the demo, and why it was refused. */
 export class SampleListState {
   /** A parsed sample list waiting for Start. */
   list = $state.raw<SampleList | null>(null);
   loadError = $state<string | null>(null);
+  /** Reading sample lists off the main thread, with progress. */
+  readonly loader = new SampleLoader();
 
   /** `busy` says whether this tab runs a job now (a new list must wait for a pause). */
   constructor(private readonly busy: () => boolean) {}
 
-  async loadFile(file: File): Promise<void> {
-    this.loadError = null;
-    try {
-      const text = await file.text();
-      this.accept(parseSampleList(text, file.name));
-    } catch (err) {
-      this.list = null;
-      this.loadError = toAppError(err, 'invalid-sample-file').message;
-    }
+  /** The file being read and how far (null when nothing is being read). */
+  get reading() {
+    return this.loader.reading;
   }
 
-  async loadDemo(): Promise<void> {
-    this.loadError = null;
-    try {
-      const response = await fetch(new URL('demo/sample-list.csv', document.baseURI));
-      if (!response.ok) throw new AppError('invalid-sample-file', `the demo list could not be loaded (HTTP ${response.status})`);
-      this.accept(parseSampleList(await response.text(), 'demo-sample-list.csv'));
-    } catch (err) {
-      this.loadError = toAppError(err, 'invalid-sample-file').message;
-    }
+  loadFile(file: File): Promise<void> {
+    return this.load(() => this.loader.fromFile(file));
+  }
+
+  loadDemo(): Promise<void> {
+    return this.load(() => this.loader.fromUrl(new URL('demo/sample-list.csv', document.baseURI), 'demo-sample-list.csv'));
   }
 
   clear(): void {
     this.list = null;
+  }
+
+  private async load(read: () => Promise<SampleList>): Promise<void> {
+    this.loadError = null;
+    try {
+      this.accept(await read());
+    } catch (err) {
+      const e = toAppError(err, 'invalid-sample-file');
+      if (e.name === 'aborted') return; // another list was chosen meanwhile
+      this.list = null;
+      this.loadError = e.message;
+    }
   }
 
   private accept(list: SampleList): void {
