@@ -216,4 +216,45 @@ describe('jobs: the list, export and import, storage, upgrades', () => {
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('This page was updated in another tab — reload');
     expect(errors).toEqual([]);
   });
+
+  it('waits for a tab of an older page to let go of the stored jobs, and a Start pressed meanwhile goes ahead once it has', async () => {
+    const context = await browser.newContext();
+    try {
+      // An older page (schema 1) that does not let go when asked, as no page of ours does.
+      const older = await context.newPage();
+      await older.route(`${app.url}older.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<p>an older page</p>' }));
+      await older.goto(`${app.url}older.html`);
+      await older.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open('transit-features', 1);
+            open.onupgradeneeded = () => {
+              const db = open.result;
+              db.createObjectStore('jobs', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
+              db.createObjectStore('samples', { keyPath: ['jobId', 'index'] });
+              db.createObjectStore('targets', { keyPath: ['jobId', 'key'] }).createIndex('by-job-order', ['jobId', 'order']);
+            };
+            open.onsuccess = () => {
+              (globalThis as { olderDb?: IDBDatabase }).olderDb = open.result;
+              resolve();
+            };
+            open.onerror = () => reject(open.error);
+          }),
+      );
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(app.url);
+      await expect.poll(() => text(page.getByRole('alert').first())).toContain('Waiting for another tab of this page to let go of the stored jobs');
+      await page.getByRole('button', { name: 'Try the demo', exact: true }).click();
+      await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('4 valid rows');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await older.evaluate(() => (globalThis as { olderDb?: IDBDatabase }).olderDb!.close());
+      await waitFor(page, 'Finished');
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(await text(page.getByRole('table', { name: 'Jobs' }))).toContain('demo-sample-list.csv');
+    } finally {
+      await context.close();
+    }
+    expect(errors).toEqual([]);
+  });
 });

@@ -108,6 +108,8 @@ export interface OpenJobsDbOptions {
    * it, and this tab must be reloaded to use storage again.
    */
   onOutdated?: () => void;
+  /** Another tab (an older page that does not let go) keeps this upgrade waiting; called once. */
+  onBlocked?: () => void;
 }
 
 /** Connections closed for a newer tab's upgrade; the store answers with a clear error instead of `InvalidStateError`. */
@@ -144,6 +146,9 @@ export async function openJobsDb(options: IDBFactory | OpenJobsDbOptions = {}): 
         tx.done.catch(() => {});
         tx.abort();
       }
+    },
+    blocked() {
+      opts.onBlocked?.();
     },
     blocking() {
       // A newer tab wants to upgrade: step aside rather than block it, and say so.

@@ -38,6 +38,8 @@ export class AppState {
 
   /** Storage could not be opened: nothing can be kept. */
   private storageError = $state<string | null>(null);
+  /** Another tab of an older version keeps the job database from being opened here. */
+  storageWaiting = $state(false);
   /** A newer version of the page, in another tab, upgraded the database: this tab must reload. */
   outdated = $state(false);
   ready = $state(false);
@@ -47,11 +49,15 @@ export class AppState {
     try {
       // Ask the browser not to evict finished results under storage pressure (it may say no; the answer is shown).
       void this.storage.requestPersistence();
-      const store = new IdbJobStore(await openJobsDb({ onOutdated: () => this.onOutdated() }));
+      const db = await openJobsDb({ onOutdated: () => this.onOutdated(), onBlocked: () => (this.storageWaiting = true) });
+      this.storageWaiting = false;
+      const store = new IdbJobStore(db);
       const locks = new JobLocks((globalThis.navigator?.locks as LockManagerLike | undefined) ?? null, (id) => store.getJob(id));
       await Promise.all([this.run.attach({ store, locks }), this.jobs.attach({ store, locks })]);
       void this.storage.check();
     } catch (err) {
+      this.run.unavailable();
+      this.jobs.unavailable();
       this.storageError = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
     } finally {
       await access;
@@ -128,6 +134,7 @@ export class AppState {
   /** Storage or lock problems: always shown, never swallowed. */
   get error(): string | null {
     if (this.outdated) return OUTDATED_MESSAGE;
+    if (this.storageWaiting) return 'Waiting for another tab of this page to let go of the stored jobs: an older version may be open there; reload or close it.';
     return this.storageError ?? this.run.error;
   }
 }

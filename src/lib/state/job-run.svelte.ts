@@ -61,12 +61,17 @@ export class JobRunState {
   /** Why the last run stopped, when it stopped on an error. */
   private stopError: AppError | null = null;
   private readonly refreshSoon = coalesce(() => this.refresh(), REFRESH_MS);
+  /** Resolves when storage is open (true) or cannot be (false): a Start pressed before waits for it. */
+  private readonly attached: Promise<boolean>;
+  private settleAttached!: (ok: boolean) => void;
 
   constructor(
     private readonly settings: SettingsState,
     private readonly channel: JobChannel,
     private readonly io: RunIo,
-  ) {}
+  ) {
+    this.attached = new Promise((resolve) => (this.settleAttached = resolve));
+  }
 
   get progress() {
     return this.job ? jobProgress(this.job) : null;
@@ -101,8 +106,13 @@ export class JobRunState {
   async attach(deps: RunDeps): Promise<void> {
     this.deps = deps;
     this.channel.subscribe((jobId, change) => this.onChange(jobId, change));
-    const job = await deps.store.latestJob();
-    if (job) await this.open(job.id);
+    try {
+      const job = await deps.store.latestJob();
+      if (job) await this.open(job.id);
+    } finally {
+      // Only now may a Start go ahead, or the latest job would be shown over the new one.
+      this.settleAttached(true);
+    }
   }
 
   /** Shows a stored job (its table and CSV); a job another tab runs is watched. */
@@ -113,9 +123,14 @@ export class JobRunState {
     await this.load(jobId, true);
   }
 
+  /** Storage cannot be opened: nothing will run here. */
+  unavailable(): void {
+    this.settleAttached(false);
+  }
+
   /** Creates a job from the list with the current search settings and starts it. */
   async start(list: SampleList): Promise<boolean> {
-    if (!this.deps || this.busy) return false;
+    if (!(await this.attached) || !this.deps || this.busy) return false;
     try {
       const job = await this.deps.store.createJob(list, this.settings.searchSnapshot());
       this.channel.post(job.id, 'list');

@@ -27,6 +27,9 @@ export class JobsListState {
 
   private deps: { store: JobStore & JobLibrary; locks: JobLocks } | null = null;
   private readonly refreshSoon = coalesce(() => this.refresh(), 1000);
+  /** Resolves when storage is open (true) or cannot be (false): an import chosen before waits for it. */
+  private readonly attached: Promise<boolean>;
+  private settleAttached!: (ok: boolean) => void;
 
   constructor(
     private readonly run: JobRunState,
@@ -34,12 +37,23 @@ export class JobsListState {
     private readonly channel: JobChannel,
     /** Called after jobs were added or deleted (storage is measured again). */
     private readonly onChanged: () => void = () => {},
-  ) {}
+  ) {
+    this.attached = new Promise((resolve) => (this.settleAttached = resolve));
+  }
 
   async attach(deps: { store: JobStore & JobLibrary; locks: JobLocks }): Promise<void> {
     this.deps = deps;
     this.channel.subscribe((_jobId, change) => (change === 'progress' ? this.refreshSoon() : void this.refresh()));
-    await this.refresh();
+    try {
+      await this.refresh();
+    } finally {
+      this.settleAttached(true);
+    }
+  }
+
+  /** Storage cannot be opened: there is no list. */
+  unavailable(): void {
+    this.settleAttached(false);
   }
 
   /** This tab stored a result (other tabs hear of it on the channel). */
@@ -134,7 +148,7 @@ export class JobsListState {
 
   /** Restores an exported job; it is shown paused, to continue with Resume. */
   async importFile(file: File): Promise<boolean> {
-    if (!this.deps) return false;
+    if (!(await this.attached) || !this.deps) return false;
     return this.act('Importing', async () => {
       const { header, records: read } = await readJobFile(file, file.name);
       const store = this.deps!.store;
