@@ -5,8 +5,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockMast } from '../mock-mast/server.ts';
 import { launchBrowser, serveApp } from '../helpers/browser.ts';
-import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
 import { storedTargets } from '../helpers/stored-targets.ts';
+import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
 
 const SAMPLE_LIST = path.join(REPO_ROOT, 'test/fixtures/e2e/sample-list.csv');
 
@@ -33,6 +33,7 @@ const KNOWN_PERIODS: Record<string, number> = {
   'TIC 231663901': 1.4303699,
   'TIC 281459670': 3.1743504,
 };
+
 
 async function progress(page: Page): Promise<{ done: number; failed: number; remaining: number; text: string }> {
   const text = (await page.getByTestId('progress').textContent()) ?? '';

@@ -145,6 +145,13 @@ describe('IdbJobStore', () => {
     s = await size();
     expect(s.counted).toBe(s.measured);
     expect(s.counted).toBeGreaterThan(job.bytes!);
+    // Engineer A's writes keep it too: a failed target made pending again, a worker failure counted.
+    await store.retryFailed(job.id, 'all');
+    s = await size();
+    expect(s.counted).toBe(s.measured);
+    await store.recordWorkerFailure(job.id, 'Kepler:11442793', { code: 'worker-crashed', message: 'the worker died' });
+    s = await size();
+    expect(s.counted).toBe(s.measured);
   });
 
   it('renames a job and keeps what the user asked for, without touching its results', async () => {

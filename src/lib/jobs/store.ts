@@ -6,6 +6,7 @@ import { JOB_STORES, isOutdated, jobKeys, outdatedError, type JobsDb } from './d
 import type { IDBPDatabase } from 'idb';
 import { sampleListOfJob } from './duplicate.ts';
 import { jobRecordBytes, recordBytes } from './record-size.ts';
+import { MAX_WORKER_FAILURES, retryable, type RetryChoice } from './failures.ts';
 import type { CatalogValues, JobOrigin, JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /** Persistence seen by the runner and the UI; an interface so tests can swap the backend. */
@@ -22,8 +23,18 @@ export interface JobStore {
    * target that is already finished changes nothing, so a duplicate delivery cannot double-count.
    */
   recordResult(jobId: string, key: string, result: TargetResult, finishedAt?: number): Promise<{ job: JobRecord; written: boolean }>;
+  /**
+   * A worker crashed, trapped or timed out on a pending target: one more attempt and one more worker
+   * failure, in one transaction; at MAX_WORKER_FAILURES the target is stored failed with `error`
+   * (`final`), otherwise it stays pending. Nothing changes for a target that is already finished.
+   */
+  recordWorkerFailure(jobId: string, key: string, error: WorkerFailure, at?: number): Promise<{ job: JobRecord; target: TargetRecord; final: boolean; written: boolean }>;
+  /** Makes the failed targets that `choice` selects pending again, keeping their attempts; one transaction. */
+  retryFailed(jobId: string, choice: RetryChoice): Promise<{ job: JobRecord; retried: number }>;
   deleteJob(id: string): Promise<void>;
 }
+
+export type WorkerFailure = NonNullable<TargetResult['error']>;
 
 /** What a user may change on a stored job without touching its rows or results. */
 export type JobPatch = Partial<Pick<JobRecord, 'name' | 'runIntent'>>;
@@ -131,11 +142,8 @@ export function jobBytes({ job, samples, targets, extra }: JobRecords): number {
 
 /** A target of a copy: the same star, nothing run yet. */
 function unrun(t: TargetRecord, jobId: string): TargetRecord {
-  const { result: _r, finishedAt: _f, ...rest } = t;
-  const copy = { ...rest, jobId, status: 'pending' } as TargetRecord & { attempts?: number; workerFailures?: number };
-  delete copy.attempts;
-  delete copy.workerFailures;
-  return copy;
+  const { result: _r, finishedAt: _f, attempts: _a, workerFailures: _w, ...rest } = t;
+  return { ...rest, jobId, status: 'pending' };
 }
 
 function storageError(err: unknown, what: string): AppError {
@@ -188,30 +196,87 @@ export class IdbJobStore implements JobStore, JobLibrary {
     return pending.sort((a, b) => a.order - b.order);
   }
 
+  /** One target and its job in a read-write transaction, both checked to exist. */
+  private async targetAndJob(jobId: string, key: string) {
+    const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
+    const targets = tx.objectStore('targets');
+    const jobs = tx.objectStore('jobs');
+    const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
+    if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
+    if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+    return { tx, targets, jobs, target, job };
+  }
+
   async recordResult(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()) {
     try {
-      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
-      const targets = tx.objectStore('targets');
-      const jobs = tx.objectStore('jobs');
-      const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
-      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
-      if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+      const { tx, targets, jobs, target, job } = await this.targetAndJob(jobId, key);
       if (target.status !== 'pending') {
         await tx.done;
         return { job, written: false };
       }
-      const before = recordBytes(target) + jobRecordBytes(job);
-      target.status = result.status;
-      target.result = result;
-      target.finishedAt = finishedAt;
-      if (result.status === 'ok') job.done += 1;
-      else job.failed += 1;
-      if (job.done + job.failed >= job.nTargets) job.finishedAt = finishedAt;
-      job.bytes = (job.bytes ?? 0) + recordBytes(target) + jobRecordBytes(job) - before;
+      const before = sizeOf(job, target);
+      finish(job, target, result, finishedAt);
+      resize(job, before, target);
       await Promise.all([targets.put(target), jobs.put(job), tx.done]);
       return { job, written: true };
     } catch (err) {
       throw storageError(err, `could not save the result of ${key}`);
+    }
+  }
+
+  async recordWorkerFailure(jobId: string, key: string, error: WorkerFailure, at = Date.now()) {
+    try {
+      const { tx, targets, jobs, target, job } = await this.targetAndJob(jobId, key);
+      if (target.status !== 'pending') {
+        await tx.done;
+        return { job, target, final: true, written: false };
+      }
+      const before = sizeOf(job, target);
+      target.workerFailures = (target.workerFailures ?? 0) + 1;
+      const final = target.workerFailures >= MAX_WORKER_FAILURES;
+      if (final) {
+        const message = `${error.message} (the ${ordinal(target.workerFailures)} time for this target; it is not retried automatically again)`;
+        finish(job, target, { status: 'failed', error: { code: error.code, message }, features: {} }, at);
+      } else {
+        target.attempts = (target.attempts ?? 0) + 1;
+      }
+      resize(job, before, target);
+      await Promise.all([targets.put(target), jobs.put(job), tx.done]);
+      return { job, target, final, written: true };
+    } catch (err) {
+      throw storageError(err, `could not save the worker failure of ${key}`);
+    }
+  }
+
+  async retryFailed(jobId: string, choice: RetryChoice) {
+    try {
+      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
+      const targets = tx.objectStore('targets');
+      const jobs = tx.objectStore('jobs');
+      const range = IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]);
+      const [all, job] = await Promise.all([targets.index('by-job-order').getAll(range), jobs.get(jobId)]);
+      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
+      const chosen = all.filter((t) => retryable(t, choice));
+      const writes: Promise<unknown>[] = [];
+      const before = jobRecordBytes(job) + chosen.reduce((sum, t) => sum + recordBytes(t), 0);
+      for (const t of chosen) {
+        // The attempts stay: the earlier outcome is gone from the row, not from the count.
+        t.attempts = t.attempts ?? 1;
+        t.status = 'pending';
+        delete t.result;
+        delete t.finishedAt;
+        writes.push(targets.put(t));
+      }
+      if (chosen.length > 0) {
+        job.failed -= chosen.length;
+        delete job.finishedAt;
+        job.bytes = (job.bytes ?? 0) + jobRecordBytes(job) + chosen.reduce((sum, t) => sum + recordBytes(t), 0) - before;
+        writes.push(jobs.put(job));
+      }
+      await Promise.all([...writes, tx.done]);
+      return { job, retried: chosen.length };
+    } catch (err) {
+      throw storageError(err, 'could not mark the failed targets for another try');
     }
   }
 
@@ -308,4 +373,28 @@ export class IdbJobStore implements JobStore, JobLibrary {
     }
     return job;
   }
+}
+
+/** The bytes a target and its job take: `JobRecord.bytes` follows every change of either. */
+function sizeOf(job: JobRecord, target: TargetRecord): number {
+  return recordBytes(target) + jobRecordBytes(job);
+}
+
+function resize(job: JobRecord, before: number, target: TargetRecord): void {
+  job.bytes = (job.bytes ?? 0) + sizeOf(job, target) - before;
+}
+
+/** Stores an outcome on a pending target and counts it on the job (inside the caller's transaction). */
+function finish(job: JobRecord, target: TargetRecord, result: TargetResult, at: number): void {
+  target.status = result.status;
+  target.result = result;
+  target.finishedAt = at;
+  target.attempts = (target.attempts ?? 0) + 1;
+  if (result.status === 'ok') job.done += 1;
+  else job.failed += 1;
+  if (job.done + job.failed >= job.nTargets) job.finishedAt = at;
+}
+
+function ordinal(n: number): string {
+  return n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
 }

@@ -1,6 +1,7 @@
 import { toAppError } from '../errors.ts';
 import { openJobChannel } from '../jobs/broadcast.ts';
 import { OUTDATED_MESSAGE, openJobsDb } from '../jobs/db.ts';
+import type { RetryChoice } from '../jobs/failures.ts';
 import { JobLocks, type LockManagerLike } from '../jobs/job-lock.ts';
 import { IdbJobStore } from '../jobs/store.ts';
 import { JobRunState } from './job-run.svelte.ts';
@@ -45,6 +46,8 @@ export class AppState {
   ready = $state(false);
 
   async init(): Promise<void> {
+    // Back online: ask MAST at once rather than at the next probe (engineer A).
+    globalThis.addEventListener?.('online', () => this.run.probeNow());
     const access = this.mastAccess.detect(this.settings);
     try {
       // Ask the browser not to evict finished results under storage pressure (it may say no; the answer is shown).
@@ -129,6 +132,25 @@ export class AppState {
   }
   csv() {
     return this.run.csv();
+  }
+
+  // --- Outages and Retry failed (engineer A) -----------------------------------------------------
+  get outage() {
+    return this.run.outage;
+  }
+  get retryCounts() {
+    return this.run.retryCounts;
+  }
+  get canRetry(): boolean {
+    return this.samples.list === null && this.run.canRetry && !this.outdated;
+  }
+  retryFailed(choice: RetryChoice) {
+    return this.run.retryFailed(choice);
+  }
+  /** The outage banner's button: ask MAST again now, or start the run stopped by a refused first request. */
+  outageAction(intent: 'probe' | 'resume'): void {
+    if (intent === 'probe') this.run.probeNow();
+    else void this.resume();
   }
 
   /** Storage or lock problems: always shown, never swallowed. */

@@ -1,6 +1,7 @@
 import { AppError, toAppError } from '../errors.ts';
 import type { JobChange, JobChannel } from '../jobs/broadcast.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
+import { retryCounts, type RetryChoice } from '../jobs/failures.ts';
 import type { JobLocks, JobWatch } from '../jobs/job-lock.ts';
 import type { LightCurveCache } from '../jobs/lc-cache.ts';
 import { namespacedCache } from '../jobs/lc-cache-namespace.ts';
@@ -11,6 +12,7 @@ import type { JobLibrary, JobStore } from '../jobs/store.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import type { SampleList } from '../samples/index.ts';
 import { coalesce } from './coalesce.ts';
+import { OutageView } from './outage.svelte.ts';
 import type { SettingsState } from './settings.svelte.ts';
 
 export type RunState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished' | 'elsewhere';
@@ -53,6 +55,9 @@ export class JobRunState {
   /** The code of the error above (e.g. `storage-quota`, which the storage status offers to fix). */
   errorCode = $state<AppError['name'] | null>(null);
 
+  /** The run's network status: the outage banner (engineer A). */
+  readonly outage = new OutageView();
+
   private completions = $state.raw<number[]>([]);
   private deps: RunDeps | null = null;
   private runner: JobRunner | null = null;
@@ -60,6 +65,14 @@ export class JobRunState {
   private watch: JobWatch | null = null;
   /** Why the last run stopped, when it stopped on an error. */
   private stopError: AppError | null = null;
+  /** How the last run stopped, and whether the user asked for it (Pause) or this tab was displaced. */
+  private stopReason: 'finished' | 'paused' | 'error' | null = null;
+  private pausedByUser = false;
+  private halted = false;
+  /** A Start, Resume or Retry of this tab is under way (until its run has ended). */
+  private inRun = false;
+  /** Settles when the run of this tab has ended and let go of its lock. */
+  private runDone: Promise<void> = Promise.resolve();
   private readonly refreshSoon = coalesce(() => this.refresh(), REFRESH_MS);
   /** Resolves when storage is open (true) or cannot be (false): a Start pressed before waits for it. */
   private readonly attached: Promise<boolean>;
@@ -100,6 +113,38 @@ export class JobRunState {
 
   get canResume(): boolean {
     return this.job !== null && this.progress!.remaining > 0 && (this.runState === 'paused' || this.runState === 'idle');
+  }
+
+  /** Failed targets `Retry failed` would run again, all or only those with a transient code. */
+  get retryCounts() {
+    return retryCounts(this.targets);
+  }
+
+  get canRetry(): boolean {
+    return this.job !== null && this.job.failed > 0 && (this.runState === 'paused' || this.runState === 'finished' || this.runState === 'idle');
+  }
+
+  /** Marks the chosen failed targets pending again (attempts kept) and runs them. */
+  async retryFailed(choice: RetryChoice): Promise<void> {
+    if (!this.canRetry || !this.deps || !this.job) return;
+    // From the click on, the job is no longer shown as finished (nor may it be retried twice).
+    const before = this.runState;
+    this.runState = 'paused';
+    try {
+      const { job } = await this.deps.store.retryFailed(this.job.id, choice);
+      await this.show(job);
+      this.channel.post(job.id);
+      if (jobProgress(job).remaining === 0) this.runState = before;
+      else void this.run();
+    } catch (err) {
+      this.runState = before;
+      this.fail(err);
+    }
+  }
+
+  /** Asks MAST again at once (the outage banner's button, the browser coming back online). */
+  probeNow(): void {
+    this.runner?.probeNow();
   }
 
   /** Shows the latest job from storage and follows what other tabs do with it. */
@@ -154,6 +199,7 @@ export class JobRunState {
     const job = this.job;
     if (!this.runner || !job || this.runState !== 'running') return;
     this.runState = 'pausing';
+    this.pausedByUser = true;
     // Recorded before the lock is let go, so that a watching tab does not carry the job on.
     await this.setIntent(job.id, 'pause');
     await this.runner.pause();
@@ -180,8 +226,16 @@ export class JobRunState {
     this.runState = 'idle';
   }
 
+  /** Abandons a run that is still stopping (Pausing…) and waits until its lock is let go (before a delete). */
+  async abandon(): Promise<void> {
+    if (this.runState !== 'pausing') return;
+    this.runner?.dispose();
+    await this.runDone;
+  }
+
   /** A newer tab took the database: stop at once, so that its tab can take the job over. */
   halt(): void {
+    this.halted = true;
     this.stopWatching();
     this.runner?.dispose();
   }
@@ -231,7 +285,7 @@ export class JobRunState {
 
   private startWatching(jobId: string): void {
     if (this.watch) return;
-    const watch = this.deps!.locks.watch(jobId, () => this.runHeld(jobId));
+    const watch = this.deps!.locks.watch(jobId, () => this.runHeld(jobId, true));
     this.watch = watch;
     watch.outcome.then(
       (outcome) => {
@@ -260,26 +314,39 @@ export class JobRunState {
 
   private async run(): Promise<void> {
     const job = this.job;
-    if (!job || !this.deps) return;
+    // One run at a time in this tab: a second click must not find the lock "held elsewhere".
+    if (!job || !this.deps || this.inRun) return;
+    this.inRun = true;
+    let ended!: () => void;
+    this.runDone = new Promise((resolve) => (ended = resolve));
     try {
       await this.setIntent(job.id, 'run');
-      const ran = await this.deps.locks.runExclusive(job.id, () => this.runHeld(job.id));
+      const ran = await this.deps.locks.runExclusive(job.id, () => this.runHeld(job.id, false));
       if (!ran) await this.settle(job);
     } catch (err) {
       this.fail(err);
       this.runState = 'paused';
+    } finally {
+      this.inRun = false;
+      ended();
     }
   }
 
   /** Runs the job while this tab holds its lock (after Start or Resume, or taken over from a tab that went away). */
-  private async runHeld(jobId: string): Promise<void> {
-    const job = await this.deps!.store.getJob(jobId);
-    if (!job) return;
-    await this.show(job);
+  private async runHeld(jobId: string, takingOver: boolean): Promise<void> {
+    if (takingOver) {
+      // Another tab ran it until now: show it as that tab left it.
+      const job = await this.deps!.store.getJob(jobId);
+      if (!job) return;
+      await this.show(job);
+    }
     this.runState = 'running';
     this.error = null;
     this.errorCode = null;
     this.stopError = null;
+    this.stopReason = null;
+    this.pausedByUser = false;
+    this.outage.clear();
     this.channel.post(jobId, 'run');
     try {
       await this.runnerFor().run(jobId);
@@ -289,9 +356,11 @@ export class JobRunState {
       this.runState = 'paused';
       this.dropRunner();
     }
-    // A tab that stopped on a storage error should not hand the job on to fail the same way (this is
-    // written before the lock is let go); one that a newer tab displaced cannot write, and hands it on.
-    if (this.stopError && this.stopError.name !== 'storage-outdated') await this.setIntent(jobId, 'pause');
+    // A run that stopped by itself (a storage error, a first request refused) waits for the user: it
+    // is not handed on to a watching tab to stop the same way (this is written before the lock is let
+    // go). A tab that a newer tab displaced cannot write, and hands the job on.
+    const stoppedItself = this.stopError ? this.stopError.name !== 'storage-outdated' : this.stopReason === 'paused' && !this.pausedByUser;
+    if (stoppedItself && !this.halted) await this.setIntent(jobId, 'pause');
     this.channel.post(jobId, 'run');
   }
 
@@ -313,9 +382,11 @@ export class JobRunState {
   private runnerFor(): JobRunner {
     if (this.runner) return this.runner;
     const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
-    this.pool = this.createPool(workers);
+    const limits = this.settings.limitsSnapshot();
+    this.pool = this.createPool(workers, limits.analysisMaxSeconds);
     const network = this.settings.networkSnapshot();
     const source = new NetworkSource(() => this.settings.mastSnapshot(), this.io.fetch, undefined, {
+      deps: { timeoutMs: limits.requestTimeoutSeconds * 1000 },
       network: () => network,
       // Files from another host than MAST (a ?mast= link, a mirror) are cached apart from MAST's.
       cache:
@@ -336,11 +407,15 @@ export class JobRunState {
         this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
         this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
       },
+      onOutage: (status) => this.outage.set(status),
       onStop: (reason, error) => {
+        this.stopReason = reason;
         if (error) {
           this.stopError = error;
           this.fail(error);
         }
+        // A stopped run no longer waits for MAST; a refused first request stays explained.
+        if (this.outage.waiting) this.outage.clear();
         this.runState = reason === 'finished' ? 'finished' : 'paused';
         this.dropRunner();
       },
@@ -355,10 +430,10 @@ export class JobRunState {
     this.runner = null;
   }
 
-  private createPool(size: number) {
+  private createPool(size: number, capSeconds: number) {
     // Imported lazily so that the page renders before any worker code loads.
     let real: (AnalysisPool & { terminate(): void }) | null = null;
-    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size)));
+    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size, undefined, { limits: { capSeconds } })));
     return {
       size,
       analyze: async (...args: Parameters<AnalysisPool['analyze']>) => (real ?? (await pending)).analyze(...args),

@@ -76,8 +76,9 @@ export class JobsListState {
 
   /** Why a job cannot be deleted now (null when it can). */
   deleteBlocked(job: JobRecord): string | null {
-    if (this.run.job?.id === job.id && this.run.busy) return 'this tab is running it: pause it first';
-    if (this.held.has(job.id)) return 'another tab is running it: pause it there first';
+    // A run still stopping (Pausing…) is abandoned by the delete.
+    if (this.run.job?.id === job.id && this.run.runState === 'running') return 'this tab is running it: pause it first';
+    if (this.held.has(job.id) && !(this.run.job?.id === job.id && this.run.runState === 'pausing')) return 'another tab is running it: pause it there first';
     return null;
   }
 
@@ -124,6 +125,7 @@ export class JobsListState {
       return false;
     }
     return this.act('Deleting', async () => {
+      if (this.run.job?.id === id) await this.run.abandon();
       const deleted = await this.deps!.locks.runExclusive(id, () => this.deps!.store.deleteJob(id));
       if (!deleted) {
         this.error = `${job ? jobName(job) : id} cannot be deleted: another tab is running it: pause it there first.`;
