@@ -180,6 +180,8 @@ export class JobRunState {
       const job = await this.deps.store.createJob(list, this.settings.searchSnapshot());
       this.channel.post(job.id, 'list');
       this.stopWatching();
+      // Not the previous job's state while this one starts.
+      this.runState = 'idle';
       await this.show(job);
       this.completions = [];
       void this.run();
