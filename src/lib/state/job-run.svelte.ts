@@ -12,6 +12,7 @@ import type { JobLibrary, JobStore } from '../jobs/store.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import type { SampleList } from '../samples/index.ts';
 import { coalesce } from './coalesce.ts';
+import { deferred } from './deferred.ts';
 import { OutageView } from './outage.svelte.ts';
 import type { SettingsState } from './settings.svelte.ts';
 
@@ -75,16 +76,13 @@ export class JobRunState {
   private runDone: Promise<void> = Promise.resolve();
   private readonly refreshSoon = coalesce(() => this.refresh(), REFRESH_MS);
   /** Resolves when storage is open (true) or cannot be (false): a Start pressed before waits for it. */
-  private readonly attached: Promise<boolean>;
-  private settleAttached!: (ok: boolean) => void;
+  private readonly attached = deferred<boolean>();
 
   constructor(
     private readonly settings: SettingsState,
     private readonly channel: JobChannel,
     private readonly io: RunIo,
-  ) {
-    this.attached = new Promise((resolve) => (this.settleAttached = resolve));
-  }
+  ) {}
 
   get progress() {
     return this.job ? jobProgress(this.job) : null;
@@ -156,7 +154,7 @@ export class JobRunState {
       if (job) await this.open(job.id);
     } finally {
       // Only now may a Start go ahead, or the latest job would be shown over the new one.
-      this.settleAttached(true);
+      this.attached.resolve(true);
     }
   }
 
@@ -170,12 +168,12 @@ export class JobRunState {
 
   /** Storage cannot be opened: nothing will run here. */
   unavailable(): void {
-    this.settleAttached(false);
+    this.attached.resolve(false);
   }
 
   /** Creates a job from the list with the current search settings and starts it. */
   async start(list: SampleList): Promise<boolean> {
-    if (!(await this.attached) || !this.deps || this.busy) return false;
+    if (!(await this.attached.promise) || !this.deps || this.busy) return false;
     try {
       const job = await this.deps.store.createJob(list, this.settings.searchSnapshot());
       this.channel.post(job.id, 'list');

@@ -5,6 +5,7 @@ import { jobBytes, newJobId, type JobLibrary, type JobStore } from '../jobs/stor
 import { exportFileName, exportJob, readJobFile, withJobId } from '../jobs/transfer.ts';
 import { jobName, jobProgress, type JobRecord } from '../jobs/types.ts';
 import { coalesce } from './coalesce.ts';
+import { deferred } from './deferred.ts';
 import type { JobRunState } from './job-run.svelte.ts';
 import type { SettingsState } from './settings.svelte.ts';
 
@@ -28,8 +29,7 @@ export class JobsListState {
   private deps: { store: JobStore & JobLibrary; locks: JobLocks } | null = null;
   private readonly refreshSoon = coalesce(() => this.refresh(), 1000);
   /** Resolves when storage is open (true) or cannot be (false): an import chosen before waits for it. */
-  private readonly attached: Promise<boolean>;
-  private settleAttached!: (ok: boolean) => void;
+  private readonly attached = deferred<boolean>();
 
   constructor(
     private readonly run: JobRunState,
@@ -37,9 +37,7 @@ export class JobsListState {
     private readonly channel: JobChannel,
     /** Called after jobs were added or deleted (storage is measured again). */
     private readonly onChanged: () => void = () => {},
-  ) {
-    this.attached = new Promise((resolve) => (this.settleAttached = resolve));
-  }
+  ) {}
 
   async attach(deps: { store: JobStore & JobLibrary; locks: JobLocks }): Promise<void> {
     this.deps = deps;
@@ -47,13 +45,13 @@ export class JobsListState {
     try {
       await this.refresh();
     } finally {
-      this.settleAttached(true);
+      this.attached.resolve(true);
     }
   }
 
   /** Storage cannot be opened: there is no list. */
   unavailable(): void {
-    this.settleAttached(false);
+    this.attached.resolve(false);
   }
 
   /** This tab stored a result (other tabs hear of it on the channel). */
@@ -150,7 +148,7 @@ export class JobsListState {
 
   /** Restores an exported job; it is shown paused, to continue with Resume. */
   async importFile(file: File): Promise<boolean> {
-    if (!(await this.attached) || !this.deps) return false;
+    if (!(await this.attached.promise) || !this.deps) return false;
     return this.act('Importing', async () => {
       const { header, records: read } = await readJobFile(file, file.name);
       const store = this.deps!.store;
