@@ -181,30 +181,45 @@ describe('IdbJobStore', () => {
     list.rows[3] = { ...list.rows[3], period: 1.5 };
     const source = await store.createJob(list, DEFAULT_SEARCH_SETTINGS);
     await store.recordResult(source.id, 'TESS:25155310', OK);
-    const settings = { ...DEFAULT_SEARCH_SETTINGS, catalogSearch: true, runTls: true };
+    const settings = { ...DEFAULT_SEARCH_SETTINGS, catalogSearch: false, runTls: true, maxSignals: 2 };
     const copy = await store.duplicateJob(source.id, settings);
     expect(copy.id).not.toBe(source.id);
     expect(copy).toMatchObject({ name: 'mine.csv (copy)', origin: { kind: 'duplicate', jobId: source.id }, done: 0, failed: 0, settings });
     const direct = buildJobRecords(list, settings, copy.id, copy.createdAt);
-    // One difference: every work unit of a star takes the star's parameters from the first row naming
-    // the star (a new upload would take them from the unit's first row, which here has none).
-    direct.targets[2].star = direct.targets[0].star;
     expect(await store.targets(copy.id)).toEqual(direct.targets);
     expect(await store.samples(copy.id)).toEqual(direct.samples);
-    expect(copy.nTargets).toBe(3);
-    // And back again: the copy's copy without the catalogue search is the source's shape.
-    const back = await store.duplicateJob(copy.id, DEFAULT_SEARCH_SETTINGS, 'back');
-    expect((await store.targets(back.id)).map((t) => t.key)).toEqual(['TESS:25155310', 'Kepler:11442793']);
-    expect(await store.samples(back.id)).toEqual((await store.samples(source.id)).map((s) => ({ ...s, jobId: back.id })));
+    // Each row's catalogue candidate comes along (the star's two periods).
+    expect((await store.targets(copy.id))[0].candidates?.map((c) => c.catalog.period)).toEqual([3.2887898, 1.5]);
     // The source is untouched.
     expect((await store.getJob(source.id))!.done).toBe(1);
+  });
+
+  it('duplicates a job stored when each catalogue period was a work unit of its own into one unit per star', async () => {
+    const list = sampleList();
+    list.rows[3] = { ...list.rows[3], period: 1.5 };
+    // What the store wrote then for a catalogue-window job: keys with "@P=<period>", one unit per period.
+    const now = buildJobRecords(list, DEFAULT_SEARCH_SETTINGS, 'job-old', 5);
+    const old = {
+      job: { ...now.job, nTargets: 3 },
+      samples: now.samples.map((s) => (s.targetKey === 'TESS:25155310' ? { ...s, targetKey: `TESS:25155310@P=${s.catalog!.period}` } : s)),
+      targets: [
+        { ...now.targets[0], key: 'TESS:25155310@P=3.2887898', candidates: undefined },
+        now.targets[1],
+        { ...now.targets[0], key: 'TESS:25155310@P=1.5', order: 3, catalog: { period: 1.5 }, candidates: undefined },
+      ].map(({ candidates: _c, ...t }) => t),
+    };
+    await store.putJob(old);
+    const copy = await store.duplicateJob('job-old', DEFAULT_SEARCH_SETTINGS);
+    const direct = buildJobRecords(list, DEFAULT_SEARCH_SETTINGS, copy.id, copy.createdAt);
+    expect(await store.targets(copy.id)).toEqual(direct.targets);
+    expect(await store.samples(copy.id)).toEqual(direct.samples);
   });
 
   it('duplicates a job whose rows give light-curve URLs', async () => {
     const list = sampleList();
     list.rows[1] = { ...list.rows[1], lightcurveUrls: ['demo/a.fits', 'demo/b.fits'] };
-    const source = await store.createJob(list, { ...DEFAULT_SEARCH_SETTINGS, catalogSearch: true });
-    const copy = await store.duplicateJob(source.id, DEFAULT_SEARCH_SETTINGS);
+    const source = await store.createJob(list, DEFAULT_SEARCH_SETTINGS);
+    const copy = await store.duplicateJob(source.id, { ...DEFAULT_SEARCH_SETTINGS, catalogSearch: false });
     expect(await store.targets(copy.id)).toEqual(buildJobRecords(list, DEFAULT_SEARCH_SETTINGS, copy.id).targets);
   });
 

@@ -4,9 +4,7 @@ import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
 /**
  * The sample list a job was made from, rebuilt from its stored rows and targets, so that a duplicate
  * with other search settings maps rows to work units exactly as a new upload would. Each row's star
- * (id, name, light-curve URLs, stellar parameters) comes from the work unit it was part of; so when
- * the copy searches each catalogue period on its own, every unit of a star takes the stellar
- * parameters of the first row naming the star (a new upload would take those of the unit's first row).
+ * (id, name, light-curve URLs, stellar parameters) comes from the work unit it was part of.
  */
 export function sampleListOfJob(job: JobRecord, samples: SampleRecord[], targets: TargetRecord[]): SampleList {
   const byKey = new Map(targets.map((t) => [t.key, t]));
@@ -36,7 +34,10 @@ export function sampleListOfJob(job: JobRecord, samples: SampleRecord[], targets
   return { fileName: job.fileName, format: job.format, columns: job.columns, rows, nValid: rows.length - nInvalid, nInvalid };
 }
 
-/** The row's star key: the work unit's key without its light-curve URLs and catalogue period (see `buildJobRecords`). */
+/**
+ * The row's star key: the work unit's key without its light-curve URLs (see `buildJobRecords`) and,
+ * for a job stored when each catalogue period was a work unit of its own, without its "@P=" suffix.
+ */
 function baseKey(job: JobRecord, sample: SampleRecord, target: TargetRecord): string {
   let key = target.key;
   const period = sample.catalog?.period;

@@ -13,7 +13,9 @@ export function settingsSummary(s: SearchSettings): string {
   }
   if (s.qualityMask !== 'default') parts.push(`${s.qualityMask} quality mask`);
   if (s.maxSignals > 1) parts.push(`${s.maxSignals} signals`);
-  if (s.catalogSearch) parts.push(`catalogue ±${Math.round(s.catalogWindow * 100)}%`);
+  if (!s.refine) parts.push('no refinement');
+  if (s.minTransits !== 2) parts.push(`${s.minTransits} transits per signal`);
+  if (s.catalogSearch) parts.push(`catalogue ±${Number((s.catalogWindow * 100).toPrecision(3))}%`);
   if (s.runTls) parts.push('TLS');
   return parts.join(' · ');
 }

@@ -317,8 +317,9 @@ export class IdbJobStore implements JobStore, JobLibrary {
     records.targets = records.targets.map((t) => {
       const from = sourceTarget.get(t.order);
       if (!from) return t;
-      const { catalog: _sourceCatalog, ...star } = unrun(from, copyId);
-      return { ...star, key: t.key, order: t.order, ...(t.catalog ? { catalog: t.catalog } : {}) };
+      // Keys, order and each row's catalogue values (the unit's and its rows' candidates) are the rebuild's.
+      const { catalog: _catalog, candidates: _candidates, ...star } = unrun(from, copyId);
+      return { ...star, key: t.key, order: t.order, ...(t.catalog ? { catalog: t.catalog } : {}), ...(t.candidates ? { candidates: t.candidates } : {}) };
     });
     records.extra = {};
     for (const store of extraStores()) {
