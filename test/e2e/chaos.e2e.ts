@@ -237,7 +237,7 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
           // Nothing was failed by the outage: every failure so far is one of its target's own.
           const atBack = await storedTargets(page);
           const failedAtBack = failedCodes(atBack);
-          const sinceBanner = atBack.filter((t) => (t.finishedAt ?? 0) > bannerAt).map((t) => `${t.status}${t.code ? ` ${t.code}` : ''}`);
+          const sinceBanner = atBack.filter((t) => (t.finishedAt ?? 0) > bannerAt).map((t) => `${t.key} ${t.code ?? t.status}`);
           note(`${failedAtBack.length} failed when MAST answered again; stored since the banner: ${sinceBanner.join(', ') || 'none'}`);
           expect(failedAtBack.filter((code) => !TARGET_FAILURES.includes(code))).toEqual([]);
           // The run goes on by itself (no click) once MAST answers again.
