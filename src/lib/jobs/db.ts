@@ -1,9 +1,10 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
+import type { TargetSummary } from '../search/summary/index.ts';
+import type { JobRecord, LocalFileRecord, SampleRecord, TargetRecord } from './types.ts';
 
 export const DB_NAME = 'transit-features';
 /** Bump only with a migration below that keeps every stored job and result. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export interface JobsSchema extends DBSchema {
   jobs: { key: string; value: JobRecord; indexes: { 'by-created': number } };
@@ -13,6 +14,10 @@ export interface JobsSchema extends DBSchema {
     value: TargetRecord;
     indexes: { 'by-job-order': [string, number] };
   };
+  /** Version 2: each result's plot summary, apart so that listing a job's targets never reads them. */
+  summaries: { key: [string, string]; value: { jobId: string; key: string; summary: TargetSummary } };
+  /** Version 2: the light-curve files of a local-files job, so that it resumes after a reload. */
+  localFiles: { key: [string, string]; value: LocalFileRecord };
 }
 
 export type JobsDb = IDBPDatabase<JobsSchema>;
@@ -28,6 +33,11 @@ export async function openJobsDb(factory?: IDBFactory): Promise<JobsDb> {
         db.createObjectStore('samples', { keyPath: ['jobId', 'index'] });
         const targets = db.createObjectStore('targets', { keyPath: ['jobId', 'key'] });
         targets.createIndex('by-job-order', ['jobId', 'order']);
+      }
+      // Version 2 (issue 14): plot summaries and local light-curve files; nothing stored is touched.
+      if (oldVersion < 2) {
+        db.createObjectStore('summaries', { keyPath: ['jobId', 'key'] });
+        db.createObjectStore('localFiles', { keyPath: ['jobId', 'name'] });
       }
     },
     blocking() {

@@ -3,7 +3,8 @@ import type { SampleList } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import type { JobsDb } from './db.ts';
-import type { CatalogValues, JobRecord, SampleRecord, TargetRecord } from './types.ts';
+import type { TargetSummary } from '../search/summary/index.ts';
+import type { CatalogValues, JobRecord, LocalFileRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /** Persistence seen by the runner and the UI; an interface so tests can swap the backend. */
 export interface JobStore {
@@ -139,7 +140,7 @@ export class IdbJobStore implements JobStore {
 
   async recordResult(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()) {
     try {
-      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
+      const tx = this.db.transaction(['targets', 'jobs', 'summaries'], 'readwrite');
       const targets = tx.objectStore('targets');
       const jobs = tx.objectStore('jobs');
       const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
@@ -150,12 +151,16 @@ export class IdbJobStore implements JobStore {
         return { job, written: false };
       }
       target.status = result.status;
-      target.result = result;
+      // The plot summary lives in its own store: listing a job's targets never reads it.
+      const { summary, ...row } = result;
+      target.result = row;
       target.finishedAt = finishedAt;
       if (result.status === 'ok') job.done += 1;
       else job.failed += 1;
       if (job.done + job.failed >= job.nTargets) job.finishedAt = finishedAt;
-      await Promise.all([targets.put(target), jobs.put(job), tx.done]);
+      const writes: Promise<unknown>[] = [targets.put(target), jobs.put(job)];
+      if (summary) writes.push(tx.objectStore('summaries').put({ jobId, key, summary }));
+      await Promise.all([...writes, tx.done]);
       return { job, written: true };
     } catch (err) {
       throw storageError(err, `could not save the result of ${key}`);
@@ -163,12 +168,24 @@ export class IdbJobStore implements JobStore {
   }
 
   async deleteJob(id: string) {
-    const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
+    const tx = this.db.transaction(['jobs', 'samples', 'targets', 'summaries', 'localFiles'], 'readwrite');
     await Promise.all([
       tx.objectStore('jobs').delete(id),
       tx.objectStore('samples').delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity])),
       tx.objectStore('targets').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
+      tx.objectStore('summaries').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
+      tx.objectStore('localFiles').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
       tx.done,
     ]);
+  }
+
+  /** The plot summary stored with a finished target (issue 14), if any. */
+  async summary(jobId: string, key: string): Promise<TargetSummary | undefined> {
+    return (await this.db.get('summaries', [jobId, key]))?.summary;
+  }
+
+  /** A local-files job's file (issue 14). */
+  async localFile(jobId: string, name: string): Promise<LocalFileRecord | undefined> {
+    return this.db.get('localFiles', [jobId, name]);
   }
 }

@@ -19,6 +19,7 @@ import { inputColumns, type CatalogValues } from './input-columns.ts';
 import { tlsColumns, tlsColumnsShared } from './tls-columns.ts';
 import type { TlsEngine, TlsSharing } from './tls/index.ts';
 import type { StarParams } from '../samples/index.ts';
+import { buildSummary } from './summary/index.ts';
 
 export type { LightCurveFile };
 export { qualityMaskKey };
@@ -239,7 +240,8 @@ function beginAnalysis(files: LightCurveFile[], settings: SearchSettings, engine
   const parts = cleanFiles(files, s);
   const { lc, nOutliers, windowDays } = prepareLightCurve(files, s, parts);
   const plan = searchPlan(lc, s);
-  const peak = search(engine, { time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, plan, s);
+  const periodogram = engine.power({ time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr }, { ...planOptions(plan, s.objective), memoryBudget: plan.memoryBytes });
+  const peak = bestPeak(periodogram);
   const n = lc.time.length;
   const found = peak.index >= 0;
   const outside = found ? outsideTransits(lc, peak.period, peak.transitTime, peak.duration) : new Uint8Array(n).fill(1);
@@ -271,6 +273,7 @@ function beginAnalysis(files: LightCurveFile[], settings: SearchSettings, engine
     segments: lc.segments.join(' '),
     ...segmentNumbers(lc.segments),
     n_files: files.length,
+    files: files.map((f) => f.name).join(' '),
     n_points: n,
     baseline_days: lc.time[n - 1] - lc.time[0],
     cadence_minutes: lc.cadenceDays * 1440,
@@ -285,6 +288,8 @@ function beginAnalysis(files: LightCurveFile[], settings: SearchSettings, engine
     status: 'ok',
     features: { ...searched, ...tls, ...provenance },
     kernelVersion: engine.version,
+    // What the target view draws without searching again (src/lib/search/summary/).
+    summary: buildSummary(lc, periodogram, peak),
     analysisMs: performance.now() - started,
     ...(cleaned.length > 0 ? { cleaned } : {}),
   });
