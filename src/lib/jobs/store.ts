@@ -3,6 +3,7 @@ import type { SampleList } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import type { JobsDb } from './db.ts';
+import { createLocalJob, type LocalFile } from './local-files.ts';
 import type { TargetSummary } from '../search/summary/index.ts';
 import type { CatalogValues, JobRecord, LocalFileRecord, SampleRecord, TargetRecord } from './types.ts';
 
@@ -179,9 +180,28 @@ export class IdbJobStore implements JobStore {
     ]);
   }
 
+  /** Up to `count` input rows from row `fromIndex` on, in input order (the table reads a job in pages). */
+  samplesPage(jobId: string, fromIndex: number, count: number) {
+    return this.db.getAll('samples', IDBKeyRange.bound([jobId, fromIndex], [jobId, Infinity]), count);
+  }
+
+  /** Up to `count` targets from input order `fromOrder` on. */
+  targetsPage(jobId: string, fromOrder: number, count: number) {
+    return this.db.getAllFromIndex('targets', 'by-job-order', IDBKeyRange.bound([jobId, fromOrder], [jobId, Infinity]), count);
+  }
+
+  target(jobId: string, key: string) {
+    return this.db.get('targets', [jobId, key]);
+  }
+
   /** The plot summary stored with a finished target (issue 14), if any. */
   async summary(jobId: string, key: string): Promise<TargetSummary | undefined> {
     return (await this.db.get('summaries', [jobId, key]))?.summary;
+  }
+
+  /** A job of light-curve files from the user's disk, stored with its files (issue 14). */
+  createLocalJob(files: LocalFile[], settings: SearchSettings): Promise<JobRecord> {
+    return createLocalJob(this.db, files, settings, newJobId());
   }
 
   /** A local-files job's file (issue 14). */

@@ -8,6 +8,14 @@ import { IdbJobStore, type JobStore } from '../jobs/store.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import { parseSampleList, type SampleList } from '../samples/index.ts';
 import { SettingsState } from './settings.svelte.ts';
+// Issue 14: the views' state (table, overview, router, target view) and their wiring.
+import { recentRate } from '../views/overview-model.ts';
+import { OverviewState } from './overview.svelte.ts';
+import { RouterState } from './router.svelte.ts';
+import { TableState } from './table.svelte.ts';
+import { TargetViewState } from './target-view.svelte.ts';
+import { viewFiles } from '../jobs/view-files.ts';
+import { LocalFileSource } from '../jobs/local-files.ts';
 
 export type RunState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished' | 'elsewhere';
 
@@ -20,18 +28,27 @@ const RATE_WINDOW = 50;
  */
 export class AppState {
   readonly settings = new SettingsState();
+  readonly table = new TableState();
+  readonly overview = new OverviewState(this.table);
+  readonly router = new RouterState();
+  readonly targetView = new TargetViewState({
+    job: async (id) => this.store?.getJob(id),
+    target: async (id, key) => (this.store as IdbJobStore | null)?.target(id, key),
+    summary: async (id, key) => (this.store as IdbJobStore | null)?.summary(id, key),
+    files: (job, target, signal) =>
+      viewFiles(job, target, signal, { store: this.store as IdbJobStore, mast: () => this.settings.mastSnapshot(), network: () => this.settings.networkSnapshot() }),
+    lightCurve: async (files, settings) => (await import('../workers/views-client.ts')).viewsWorker().lightCurve(files, settings),
+  });
 
   /** A parsed sample list waiting for Start. */
   sampleList = $state.raw<SampleList | null>(null);
   loadError = $state<string | null>(null);
   job = $state.raw<JobRecord | null>(null);
-  targets = $state.raw<TargetRecord[]>([]);
   runState = $state<RunState>('idle');
   /** Storage or lock problems: always shown, never swallowed. */
   error = $state<string | null>(null);
   ready = $state(false);
 
-  private completions = $state.raw<number[]>([]);
   private readonly channel = openJobChannel();
   private store: JobStore | null = null;
   private runner: JobRunner | null = null;
@@ -41,12 +58,9 @@ export class AppState {
     return this.job ? jobProgress(this.job) : null;
   }
 
-  /** Targets per minute over the recent completions of this visit. */
+  /** Targets per minute over the most recent finished targets, from their stored finishing times. */
   get rate(): number | null {
-    const c = this.completions;
-    if (c.length < 2) return null;
-    const minutes = (c[c.length - 1] - c[0]) / 60_000;
-    return minutes > 0 ? (c.length - 1) / minutes : null;
+    return recentRate(this.table.finishTimes, RATE_WINDOW);
   }
 
   /** Seconds until the job ends at the current rate. */
@@ -71,9 +85,10 @@ export class AppState {
       void globalThis.navigator?.storage?.persist?.().catch(() => false);
       this.store = new IdbJobStore(await openJobsDb());
       const job = await this.store.latestJob();
+      // The job's real state first, then its rows (read in pages, behind the progress line).
+      const state: RunState = job && jobProgress(job).remaining === 0 ? 'finished' : job ? 'paused' : 'idle';
+      this.runState = state === 'paused' && job && (await jobRunningElsewhere(job.id)) ? 'elsewhere' : state;
       if (job) await this.show(job);
-      this.runState = job && jobProgress(job).remaining === 0 ? 'finished' : job ? 'paused' : 'idle';
-      if (job && this.runState === 'paused' && (await jobRunningElsewhere(job.id))) this.runState = 'elsewhere';
       this.channel.subscribe((jobId) => void this.refreshFromElsewhere(jobId));
       // The running tab may close without a word: a watching tab checks the lock now and then.
       setInterval(() => {
@@ -115,10 +130,29 @@ export class AppState {
       const job = await this.store.createJob(this.sampleList, this.settings.searchSnapshot());
       this.sampleList = null;
       await this.show(job);
-      this.completions = [];
       void this.run();
     } catch (err) {
       this.error = toAppError(err, 'storage-failed').message;
+    }
+  }
+
+  /** Makes a job of light-curve files from the user's disk (no MAST) and starts it. */
+  async loadLightCurveFiles(files: File[]): Promise<void> {
+    this.loadError = null;
+    if (!this.store || files.length === 0) return;
+    if (this.runState === 'running' || this.runState === 'pausing') {
+      this.loadError = 'A job is running: pause it before starting one of local files.';
+      return;
+    }
+    try {
+      const local = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      const job = await (this.store as IdbJobStore).createLocalJob(local, this.settings.searchSnapshot());
+      this.sampleList = null;
+      this.router.home();
+      await this.show(job);
+      void this.run();
+    } catch (err) {
+      this.loadError = toAppError(err, 'invalid-input').message;
     }
   }
 
@@ -133,18 +167,25 @@ export class AppState {
     await this.runner.pause();
   }
 
-  /** The CSV of the shown job as it stands now (pending rows included). */
-  async csv(): Promise<{ fileName: string; text: string } | null> {
+  /** The CSV of the shown job as it stands now (pending rows included), built in a worker. */
+  async csv(): Promise<{ fileName: string; blob: Blob } | null> {
     if (!this.job || !this.store) return null;
-    const [samples, targets] = await Promise.all([this.store.samples(this.job.id), this.store.targets(this.job.id)]);
-    return { fileName: csvFileName(this.job), text: jobCsv(this.job, samples, targets) };
+    try {
+      const { viewsWorker } = await import('../workers/views-client.ts');
+      return await viewsWorker().csv(this.job.id);
+    } catch (err) {
+      // Without module workers (or when the worker fails to start), the page builds it itself.
+      if (!(err instanceof Error) || !/worker/i.test(err.message)) throw err;
+      const [samples, targets] = await Promise.all([this.store.samples(this.job.id), this.store.targets(this.job.id)]);
+      return { fileName: csvFileName(this.job), blob: new Blob([jobCsv(this.job, samples, targets)], { type: 'text/csv' }) };
+    }
   }
 
   async discardJob(): Promise<void> {
     if (!this.job || !this.store || this.runState === 'running') return;
     await this.store.deleteJob(this.job.id);
     this.job = null;
-    this.targets = [];
+    this.table.clear();
     this.runState = 'idle';
   }
 
@@ -167,8 +208,10 @@ export class AppState {
   }
 
   private async show(job: JobRecord): Promise<void> {
+    const same = this.job?.id === job.id && this.table.rows.length > 0;
     this.job = job;
-    this.targets = this.store ? await this.store.targets(job.id) : [];
+    // A watching tab re-reads the rows; the first showing reads them in pages.
+    if (this.store && !(same && this.runState === 'running')) await this.table.load(job, this.store as IdbJobStore);
   }
 
   private async run(): Promise<void> {
@@ -205,19 +248,21 @@ export class AppState {
     const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
     this.pool = this.createPool(workers);
     const network = this.settings.networkSnapshot();
-    const source = new NetworkSource(() => this.settings.mastSnapshot(), undefined, undefined, {
+    const mastSource = new NetworkSource(() => this.settings.mastSnapshot(), undefined, undefined, {
       network: () => network,
       cache: network.cacheMb > 0 ? import('../jobs/lc-cache.ts').then((m) => m.IdbLightCurveCache.open(network.cacheMb * 1_000_000)) : null,
       onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
     });
+    // Targets of a local-files job read their files from the job's store; the others go to MAST.
+    const source = new LocalFileSource(this.store as IdbJobStore, mastSource);
     const prefetch = { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined };
     this.runner = new JobRunner(this.store!, source, this.pool, {
       onResult: (job, target, result) => {
         this.channel.post(job.id);
         if (job.id !== this.job?.id) return;
         this.job = job;
-        this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
-        this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
+        this.table.update(job.id, target.key, result);
+        void this.targetView.refresh(job.id, target.key);
       },
       onStop: (reason, error) => {
         if (error) this.error = error.message;

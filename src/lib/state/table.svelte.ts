@@ -1,0 +1,164 @@
+import type { JobRecord, SampleRecord, TargetRecord } from '../jobs/types.ts';
+import type { TargetResult } from '../search/result.ts';
+import {
+  allColumns,
+  applyTarget,
+  buildRows,
+  countBy,
+  countRows,
+  DEFAULT_COLUMN_IDS,
+  EMPTY_QUERY,
+  queryRows,
+  type TableQuery,
+  type TableRow,
+} from '../views/table-model.ts';
+
+/** Where the table reads a job's records, a page at a time (the IndexedDB store). */
+export interface RowSource {
+  samplesPage(jobId: string, fromIndex: number, count: number): Promise<SampleRecord[]>;
+  targetsPage(jobId: string, fromOrder: number, count: number): Promise<TargetRecord[]>;
+}
+
+/** Records read per page: small enough that no page blocks the page for long. */
+const PAGE = 400;
+/** Results arriving within this long are shown together (the view is re-queried once). */
+const REFRESH_MS = 300;
+
+const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * The results table: every input row of the shown job, kept current as results arrive. Rows are plain
+ * objects changed in place; `version` says when they changed, so that only the rows on screen are
+ * drawn again and the sorted, filtered view is computed once per burst of results.
+ */
+export class TableState {
+  rows = $state.raw<TableRow[]>([]);
+  loading = $state(false);
+  query = $state<TableQuery>({ ...EMPTY_QUERY });
+  columnIds = $state<string[]>([...DEFAULT_COLUMN_IDS]);
+  /** Bumped whenever rows change in place. */
+  version = $state(0);
+  readonly allColumns = allColumns();
+
+  private jobId: string | null = null;
+  private byKey = new Map<string, TableRow[]>();
+  private finishedAt = new Map<string, number>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private loadToken = 0;
+
+  readonly columns = $derived(this.columnIds.map((id) => this.allColumns.find((c) => c.id === id)!).filter(Boolean));
+
+  /** Row indices shown, in order. */
+  readonly view = $derived.by(() => {
+    void this.version;
+    return queryRows(this.rows, this.query, this.allColumns);
+  });
+
+  readonly counts = $derived.by(() => {
+    void this.version;
+    return countRows(this.rows);
+  });
+
+  readonly errorCodes = $derived.by(() => {
+    void this.version;
+    return countBy(this.rows, (r) => r.errorCode);
+  });
+
+  readonly labels = $derived.by(() => {
+    void this.version;
+    return countBy(this.rows, (r) => r.label);
+  });
+
+  /** Finishing times of the job's targets, for the rate and the overview's throughput. */
+  get finishTimes(): number[] {
+    void this.version;
+    return [...this.finishedAt.values()];
+  }
+
+  /** Reads the job's rows a page at a time, yielding between pages. */
+  async load(job: JobRecord, source: RowSource): Promise<void> {
+    const token = ++this.loadToken;
+    this.jobId = job.id;
+    this.loading = true;
+    this.rows = [];
+    this.byKey = new Map();
+    this.finishedAt = new Map();
+    try {
+      const samples: SampleRecord[] = [];
+      for (let from = 0; ; ) {
+        const page = await source.samplesPage(job.id, from, PAGE);
+        if (token !== this.loadToken) return;
+        samples.push(...page);
+        if (page.length < PAGE) break;
+        from = page[page.length - 1].index + 1;
+        await yieldToPage();
+      }
+      const targets = new Map<string, TargetRecord>();
+      for (let from = 0; ; ) {
+        const page = await source.targetsPage(job.id, from, PAGE);
+        if (token !== this.loadToken) return;
+        for (const t of page) {
+          targets.set(t.key, t);
+          if (t.finishedAt !== undefined) this.finishedAt.set(t.key, t.finishedAt);
+        }
+        if (page.length < PAGE) break;
+        from = page[page.length - 1].order + 1;
+        await yieldToPage();
+      }
+      const rows = buildRows(job, samples, targets);
+      for (const r of rows) {
+        if (!r.targetKey) continue;
+        const list = this.byKey.get(r.targetKey);
+        if (list) list.push(r);
+        else this.byKey.set(r.targetKey, [r]);
+      }
+      this.rows = rows;
+      this.version++;
+    } finally {
+      if (token === this.loadToken) this.loading = false;
+    }
+  }
+
+  clear(): void {
+    this.loadToken++;
+    this.jobId = null;
+    this.rows = [];
+    this.byKey = new Map();
+    this.finishedAt = new Map();
+    this.loading = false;
+  }
+
+  /** A target of the shown job finished: its rows change, the view follows within REFRESH_MS. */
+  update(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()): void {
+    if (jobId !== this.jobId) return;
+    for (const row of this.byKey.get(key) ?? []) applyTarget(row, { status: result.status, result });
+    this.finishedAt.set(key, finishedAt);
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.version++;
+    }, REFRESH_MS);
+  }
+
+  /** The rows naming a star. */
+  rowsOf(key: string): TableRow[] {
+    void this.version;
+    return this.byKey.get(key) ?? [];
+  }
+
+  setQuery(patch: Partial<TableQuery>): void {
+    this.query = { ...this.query, ...patch };
+  }
+
+  sortBy(columnId: string): void {
+    const q = this.query;
+    this.query = { ...q, sort: columnId, descending: q.sort === columnId ? !q.descending : false };
+  }
+
+  setColumn(id: string, shown: boolean): void {
+    const set = new Set(this.columnIds);
+    if (shown) set.add(id);
+    else set.delete(id);
+    // Keep the picker's order, so that columns do not jump around.
+    this.columnIds = this.allColumns.map((c) => c.id).filter((c) => set.has(c));
+  }
+}
