@@ -32,9 +32,9 @@ export class AppState {
   readonly overview = new OverviewState(this.table);
   readonly router = new RouterState();
   readonly targetView = new TargetViewState({
-    job: async (id) => this.store?.getJob(id),
-    target: async (id, key) => (this.store as IdbJobStore | null)?.target(id, key),
-    summary: async (id, key) => (this.store as IdbJobStore | null)?.summary(id, key),
+    job: async (id) => (await this.opened)?.getJob(id),
+    target: async (id, key) => ((await this.opened) as IdbJobStore | null)?.target(id, key),
+    summary: async (id, key) => ((await this.opened) as IdbJobStore | null)?.summary(id, key),
     files: (job, target, signal) =>
       viewFiles(job, target, signal, { store: this.store as IdbJobStore, mast: () => this.settings.mastSnapshot(), network: () => this.settings.networkSnapshot() }),
     lightCurve: async (files, settings) => (await import('../workers/views-client.ts')).viewsWorker().lightCurve(files, settings),
@@ -48,6 +48,9 @@ export class AppState {
   /** Storage or lock problems: always shown, never swallowed. */
   error = $state<string | null>(null);
   ready = $state(false);
+  /** Settles when init() has opened storage (a bookmarked target view waits for it). */
+  private resolveOpened: (store: JobStore | null) => void = () => {};
+  private readonly opened: Promise<JobStore | null> = new Promise((resolve) => (this.resolveOpened = resolve));
 
   private readonly channel = openJobChannel();
   private store: JobStore | null = null;
@@ -98,6 +101,7 @@ export class AppState {
       this.error = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
     } finally {
       this.ready = true;
+      this.resolveOpened(this.store);
     }
   }
 

@@ -1,0 +1,233 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { downloadCsvRows, launchBrowser, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
+import { LIGHTCURVES, REPO_ROOT, SAMPLES } from '../helpers/paths.ts';
+import { startMockMast } from '../mock-mast/server.ts';
+
+const LIST = path.join(REPO_ROOT, 'test/fixtures/e2e/views-list.csv');
+const TOI = path.join(SAMPLES, 'toi.csv');
+const DOCS = path.join(REPO_ROOT, 'docs');
+
+/** Long tasks (> 50 ms on the main thread) since the page loaded, recorded by the browser itself. */
+async function recordLongTasks(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }> };
+    w.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // No Long Tasks API: nothing is recorded, and the test reports none.
+    }
+  });
+}
+
+async function longTasks(page: Page, since = 0): Promise<number[]> {
+  return page.evaluate((t) => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks.filter((e) => e.start >= t).map((e) => Math.round(e.duration)), since);
+}
+
+/** Elements that stick out past the right edge of the screen (outside any scrolling box), for a readable failure. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const width = document.documentElement.clientWidth;
+    const clipped = (el: Element | null): boolean => {
+      for (let p = el?.parentElement; p; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+      }
+      return false;
+    };
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > width + 0.5 && !clipped(el)) out.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(r.right)} px): ${(el.textContent ?? '').slice(0, 40)}`);
+    }
+    return out.slice(0, 10);
+  });
+}
+
+const now = (page: Page) => page.evaluate(() => performance.now());
+
+async function range(page: Page, figure: string, axis: 'x' | 'y' = 'x'): Promise<[number, number]> {
+  const fig = page.getByRole('group', { name: figure, exact: true });
+  const min = Number(await fig.getAttribute(`data-${axis}-min`));
+  const max = Number(await fig.getAttribute(`data-${axis}-max`));
+  return [min, max];
+}
+
+describe('the views: table, target view, overview, and a 7,700-row list', () => {
+  let app: Awaited<ReturnType<typeof serveApp>>;
+  let mast: Awaited<ReturnType<typeof startMockMast>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+  beforeAll(async () => {
+    app = await serveApp();
+    mast = await startMockMast({ lightcurveDir: LIGHTCURVES });
+    browser = await launchBrowser();
+    await recordLongTasks(browser.context);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await mast?.close();
+    await app?.close();
+  });
+
+  it('runs a small job, opens targets from the table and the scatter, zooms, filters, and takes the README screenshots', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const url = `${app.url}?mast=${encodeURIComponent(mast.url)}`;
+    await page.goto(url);
+    await startJob(page, LIST, { workers: 2 });
+    await waitForFinished(page);
+    const rows = await downloadCsvRows(page);
+    const byTarget = new Map(rows.map((r) => [r.target, r]));
+    expect(rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'failed', 'failed']);
+
+    // The table counts rows as the CSV does, and says how it counts stars.
+    const text = async (testId: string) => ((await page.getByTestId(testId).textContent()) ?? '').replace(/\s+/g, ' ');
+    await expect.poll(() => text('row-counts')).toMatch(/6 rows of the list naming 5 stars: 4 ok · 2 failed \(1 invalid rows\) · 0 pending/);
+    await page.screenshot({ path: path.join(DOCS, 'screenshot.png'), fullPage: true });
+
+    // Open WASP-126 from the table with the keyboard: its own row name, label and catalogue period are there.
+    const table = page.getByRole('table', { name: 'Targets' });
+    await expect.poll(() => table.locator('tbody tr[data-pos]').count()).toBe(6);
+    const first = table.locator('tbody tr[data-pos="0"]');
+    await expect.poll(() => first.textContent()).toMatch(/TOI-114\.01\s*KP\s*ok\s*3\.2887898\s*3\.29055/);
+    await first.focus();
+    await page.keyboard.press('Enter');
+    const region = page.getByRole('region', { name: /^Target/ });
+    await region.waitFor();
+    await expect.poll(() => region.getAttribute('aria-label')).toBe('Target TOI-114.01 (TIC 25155310)');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toMatch(/^#\/job\/job-[^/]+\/target\/TESS:25155310$/);
+
+    // The caption gives the CSV's bls_period to at least five significant digits.
+    const caption = (await page.getByRole('group', { name: 'BLS periodogram', exact: true }).locator('figcaption').textContent()) ?? '';
+    const shown = /best period ([\d.]+) d/.exec(caption)?.[1];
+    expect(shown, caption).toBeDefined();
+    const csvPeriod = Number(byTarget.get('TIC 25155310')!.bls_period);
+    expect(shown!.replace(/^0\.0*|\./g, '').length).toBeGreaterThanOrEqual(5);
+    expect(Math.abs(Number(shown) / csvPeriod - 1)).toBeLessThan(5e-6);
+
+    // The light curve is read (from the cache, which the run filled) and drawn.
+    await expect.poll(() => page.getByTestId('lc-note').textContent(), { timeout: 60_000 }).toMatch(/^From the light-curve cache \(1 file\)\.$/);
+    const lcFigure = page.getByRole('group', { name: 'Normalised flux', exact: true });
+    await expect.poll(() => lcFigure.getAttribute('data-x-max')).not.toBeNull();
+    await page.screenshot({ path: path.join(DOCS, 'target-view.png') });
+
+    // Zoom: drag across the light curve, then the periodogram's zoom-in button.
+    const [lo, hi] = await range(page, 'Normalised flux');
+    const over = lcFigure.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => (await range(page, 'Normalised flux'))[1] - (await range(page, 'Normalised flux'))[0]).toBeLessThan((hi - lo) * 0.4);
+    const [plo, phi] = await range(page, 'BLS periodogram');
+    await page.getByRole('button', { name: 'BLS periodogram: zoom in' }).click();
+    await expect.poll(async () => Math.log((await range(page, 'BLS periodogram'))[1] / (await range(page, 'BLS periodogram'))[0])).toBeLessThan(0.6 * Math.log(phi / plo));
+    await page.getByRole('group', { name: 'BLS periodogram', exact: true }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(DOCS, 'target-periodogram.png') });
+
+    // Back returns to the job; filter the table to the failed rows.
+    await page.goBack();
+    await table.waitFor();
+    await page.getByLabel('Status', { exact: true }).selectOption('failed');
+    await expect.poll(() => table.locator('tbody tr[data-pos]').count()).toBe(2);
+    expect(await table.locator('tbody tr[data-pos]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).toEqual(['failed', 'failed']);
+    expect(await table.textContent()).toMatch(/invalid-sample-row/);
+    // The overview's error-code counts filter the same way.
+    await page.getByRole('group', { name: 'Failed rows by error code' }).getByRole('button', { name: /^target-not-found 1$/ }).click();
+    await expect.poll(() => table.locator('tbody tr[data-pos]').count()).toBe(1);
+    expect(await table.locator('tbody tr[data-pos]').textContent()).toMatch(/not in MAST/);
+    await page.getByLabel('Status', { exact: true }).selectOption('');
+    await page.getByLabel('Error code', { exact: true }).selectOption('');
+
+    // Open a target from the scatter (bls_depth against bls_period, log axes): click where TOI-101.01 is drawn.
+    const scatter = page.getByRole('group', { name: 'bls_depth against bls_period', exact: true });
+    await scatter.scrollIntoViewIfNeeded();
+    await expect.poll(() => scatter.getAttribute('data-y-max')).not.toBeNull();
+    await page.screenshot({ path: path.join(DOCS, 'overview.png') });
+    const [xmin, xmax] = await range(page, 'bls_depth against bls_period', 'x');
+    const [ymin, ymax] = await range(page, 'bls_depth against bls_period', 'y');
+    const toi101 = byTarget.get('TIC 231663901')!;
+    const sbox = (await scatter.locator('.u-over').boundingBox())!;
+    const fx = Math.log(Number(toi101.bls_period) / xmin) / Math.log(xmax / xmin);
+    const fy = Math.log(Number(toi101.bls_depth) / ymin) / Math.log(ymax / ymin);
+    await page.mouse.click(sbox.x + fx * sbox.width, sbox.y + (1 - fy) * sbox.height);
+    await region.waitFor();
+    await expect.poll(() => region.getAttribute('aria-label')).toBe('Target TOI-101.01 (TIC 231663901)');
+
+    // A phone: the bookmarked target view opens by itself, and nothing is wider than the screen.
+    const phone = await browser.context.newPage();
+    phone.on('pageerror', (e) => errors.push(String(e)));
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(page.url());
+    await phone.getByRole('region', { name: /^Target TOI-101\.01/ }).waitFor();
+    await expect.poll(() => phone.getByTestId('lc-note').textContent(), { timeout: 60_000 }).toMatch(/light-curve cache/);
+    await expect.poll(() => phone.getByRole('group', { name: 'Normalised flux', exact: true }).getAttribute('data-x-max')).not.toBeNull();
+    await phone.screenshot({ path: path.join(DOCS, 'phone-target.png') });
+    expect(await overflowing(phone)).toEqual([]);
+    await phone.goto(url);
+    await phone.getByRole('table', { name: 'Targets' }).waitFor();
+    expect(await overflowing(phone)).toEqual([]);
+    await phone.getByText('Settings', { exact: true }).click();
+    expect(await overflowing(phone)).toEqual([]);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phone.screenshot({ path: path.join(DOCS, 'phone-home.png') });
+    await phone.close();
+
+    const tasks = await longTasks(page);
+    console.info(`small job, whole run: ${tasks.length} long tasks, longest ${Math.max(0, ...tasks)} ms`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows every row of the 7,703-row TOI export: the table scrolls to the last row with few rows in the DOM', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${app.url}?mast=${encodeURIComponent(mast.url)}`);
+    await page.getByLabel('Sample list', { exact: true }).setInputFiles(TOI);
+    await expect.poll(() => page.getByTestId('sample-summary').textContent(), { timeout: 60_000 }).toMatch(/valid rows/);
+    const beforeStart = await now(page);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/Running/);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/Paused/);
+    const startTasks = await longTasks(page, beforeStart);
+
+    const table = page.getByRole('table', { name: 'Targets' });
+    await expect.poll(() => page.getByTestId('row-counts').textContent(), { timeout: 60_000 }).toMatch(/^7,703 rows of the list/);
+    const scroller = table.locator('xpath=..');
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const last = table.locator('tbody tr[aria-rowindex="7704"]');
+    await last.waitFor();
+    expect(await last.textContent()).toMatch(/TOI-/);
+    const inDom = await table.locator('tbody tr[data-pos]').count();
+    expect(inDom).toBeGreaterThan(5);
+    expect(inDom).toBeLessThan(60);
+    // Keyboard: Home goes back to the first row.
+    await last.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'))).toBe('2');
+
+    const beforeCsv = await now(page);
+    const csv = await downloadCsvRows(page);
+    expect(csv.length).toBe(7703);
+    const csvTasks = await longTasks(page, beforeCsv);
+    const all = await longTasks(page);
+    console.info(
+      `TOI export: Start ${startTasks.length} long tasks (longest ${Math.max(0, ...startTasks)} ms); ` +
+        `Download CSV ${csvTasks.length} (longest ${Math.max(0, ...csvTasks)} ms); whole page ${all.length} (longest ${Math.max(0, ...all)} ms: ${all.sort((a, b) => b - a).slice(0, 5).join(', ')})`,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
