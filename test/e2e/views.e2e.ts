@@ -21,6 +21,13 @@ async function recordLongTasks(context: BrowserContext): Promise<void> {
     } catch {
       // No Long Tasks API: nothing is recorded, and the test reports none.
     }
+    // Every text the progress line shows, from the first render on.
+    const p = window as unknown as { __progress: string[] };
+    p.__progress = [];
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="progress"]')?.textContent?.replace(/\s+/g, ' ').trim();
+      if (t && p.__progress[p.__progress.length - 1] !== t) p.__progress.push(t);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
   });
 }
 
@@ -184,6 +191,50 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
 
     const tasks = await longTasks(page);
     console.info(`small job, whole run: ${tasks.length} long tasks, longest ${Math.max(0, ...tasks)} ms`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('makes a job of local FITS files without MAST, stitches one star\'s files, resumes after a reload and plots from the stored files', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    const mastCalls: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => {
+      if (r.url().includes(':9/')) mastCalls.push(r.url());
+    });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    // MAST unreachable: the local files must not need it.
+    await page.goto(`${app.url}?mast=${encodeURIComponent('http://127.0.0.1:9')}`);
+    await page.getByText('Settings', { exact: true }).click();
+    await page.getByLabel('Workers', { exact: true }).fill('1');
+    await page.getByRole('button', { name: 'Save settings', exact: true }).click();
+    const names = ['kplr011442793-2009350155506_llc.fits', 'kplr011442793-2010009091648_llc.fits', 'kplr011442793-2010174085026_llc.fits', 'tess2018206045859-s0001-0000000025155310-0120-s_lc.fits', 'test-lc-tess-pimen-corrupted-at-header.fits'];
+    await page.getByLabel('Light curve files', { exact: true }).setInputFiles(names.map((n) => path.join(LIGHTCURVES, n)));
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/Running/);
+    // Closed mid-run: the files were stored with the job, so it resumes.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/Paused|Finished/);
+    const shown = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+    expect(shown[0], shown.join(' | ')).toMatch(/^(Paused|Finished)/);
+    if (/Paused/.test((await page.getByTestId('progress').textContent()) ?? '')) await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await waitForFinished(page);
+    const rows = await downloadCsvRows(page);
+    expect(rows.map((r) => [r.target, r.status])).toEqual([
+      ['KIC 11442793', 'ok'],
+      ['TIC 25155310', 'ok'],
+      ['', 'failed'],
+    ]);
+    expect(rows[0].files).toBe(names.slice(0, 3).join(' '));
+    expect(rows[0].n_files).toBe('3');
+    expect(rows[0].quarters).toBe('3 4 5');
+    expect(rows[1].files).toBe(names[3]);
+    expect(rows[2].error).toMatch(/invalid-sample-row: .*test-lc-tess-pimen-corrupted-at-header\.fits/);
+
+    await page.getByRole('table', { name: 'Targets' }).locator('tbody tr[data-pos="0"]').click();
+    await page.getByRole('region', { name: /^Target KIC 11442793/ }).waitFor();
+    await expect.poll(() => page.getByTestId('lc-note').textContent(), { timeout: 60_000 }).toMatch(/^From the job's own files \(3\)\.$/);
+    expect(mastCalls).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });
