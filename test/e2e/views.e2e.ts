@@ -89,8 +89,11 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.setViewportSize({ width: 1280, height: 720 });
     const url = `${app.url}?mast=${encodeURIComponent(mast.url)}`;
     await page.goto(url);
+    const beforeRun = await now(page);
     await startJob(page, LIST, { workers: 2 });
     await waitForFinished(page);
+    const runTasks = await longTasks(page, beforeRun);
+    console.info(`small job, Start to Finished: ${runTasks.length} long tasks, longest ${Math.max(0, ...runTasks)} ms`);
     const rows = await downloadCsvRows(page);
     const byTarget = new Map(rows.map((r) => [r.target, r]));
     expect(rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'failed', 'failed']);
@@ -106,6 +109,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     const first = table.locator('tbody tr[data-pos="0"]');
     await expect.poll(() => first.textContent()).toMatch(/TOI-114\.01\s*KP\s*ok\s*3\.2887898\s*3\.29055/);
     await first.focus();
+    const beforeTarget = await now(page);
     await page.keyboard.press('Enter');
     const region = page.getByRole('region', { name: /^Target/ });
     await region.waitFor();
@@ -124,6 +128,8 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await expect.poll(() => page.getByTestId('lc-note').textContent(), { timeout: 60_000 }).toMatch(/^From the light-curve cache \(1 file\)\.$/);
     const lcFigure = page.getByRole('group', { name: 'Normalised flux', exact: true });
     await expect.poll(() => lcFigure.getAttribute('data-x-max')).not.toBeNull();
+    const targetTasks = await longTasks(page, beforeTarget);
+    console.info(`opening a target view (18,000-point light curve, 15 plots): ${targetTasks.length} long tasks, longest ${Math.max(0, ...targetTasks)} ms`);
     await page.screenshot({ path: path.join(DOCS, 'target-view.png') });
 
     // Zoom: drag across the light curve, then the periodogram's zoom-in button.
@@ -235,6 +241,65 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.getByRole('region', { name: /^Target KIC 11442793/ }).waitFor();
     await expect.poll(() => page.getByTestId('lc-note').textContent(), { timeout: 60_000 }).toMatch(/^From the job's own files \(3\)\.$/);
     expect(mastCalls).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws and answers the overview of 12,000 finished targets without a stall', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(app.url);
+    await page.getByLabel('Sample list', { exact: true }).waitFor();
+    // A finished job of 12,000 stars written straight into the app's database (seeded values).
+    await page.evaluate(async () => {
+      const open = indexedDB.open('transit-features');
+      const db: IDBDatabase = await new Promise((resolve, reject) => {
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      let seed = 12345;
+      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const labels = ['PC', 'FP', 'KP', 'CP', 'APC'];
+      const n = 12_000;
+      const jobId = 'job-overview-12000';
+      const now = Date.now();
+      const tx = db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
+      tx.objectStore('jobs').put({ id: jobId, createdAt: now + 1e7, fileName: 'twelve-thousand.csv', format: 'ours', columns: ['target', 'label'], nSamples: n, nInvalid: 0, nTargets: n, done: n, failed: 0, settings: {}, finishedAt: now });
+      for (let i = 0; i < n; i++) {
+        const key = `TESS:${1000 + i}`;
+        const period = 0.5 * Math.exp(rand() * 4.5);
+        tx.objectStore('samples').put({ jobId, index: i, line: i + 2, values: [`TIC ${1000 + i}`, labels[i % 5]], targetKey: key });
+        tx.objectStore('targets').put({
+          jobId, key, order: i, target: { mission: 'TESS', id: 1000 + i }, status: 'ok', finishedAt: now - (n - i) * 500,
+          result: { status: 'ok', features: { bls_period: period, bls_depth: 1e-4 * Math.exp(rand() * 6), bls_snr: 5 + 200 * rand() ** 3, bls_duration: 0.05 + 0.2 * rand(), n_points: 18000 } },
+        });
+      }
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    });
+    await page.reload();
+    const t0 = await now(page);
+    const scatter = page.getByRole('group', { name: 'bls_depth against bls_period', exact: true });
+    await expect.poll(() => scatter.locator('figcaption').textContent(), { timeout: 60_000 }).toMatch(/^12,000 rows/);
+    await expect.poll(() => scatter.getAttribute('data-y-max')).not.toBeNull();
+    const drawTasks = await longTasks(page, t0);
+    // Another feature on x, then log axes off: each redraws 12,000 points.
+    const t1 = await now(page);
+    await page.getByLabel('Scatter: x', { exact: true }).selectOption('bls_snr');
+    await expect.poll(() => page.getByRole('group', { name: 'bls_depth against bls_snr', exact: true }).getAttribute('data-x-max')).not.toBeNull();
+    await page.getByLabel('log y', { exact: true }).uncheck();
+    const answerTasks = await longTasks(page, t1);
+    console.info(`overview of 12,000 targets: opening ${drawTasks.length} long tasks (longest ${Math.max(0, ...drawTasks)} ms); changing a feature and an axis ${answerTasks.length} (longest ${Math.max(0, ...answerTasks)} ms)`);
+    // Clicking a point opens its target.
+    const sc = page.getByRole('group', { name: 'bls_depth against bls_snr', exact: true });
+    const box = (await sc.locator('.u-over').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.1, box.y + box.height * 0.5);
+    await page.getByRole('region', { name: /^Target TIC \d+/ }).waitFor();
     expect(errors).toEqual([]);
     await page.close();
   });
