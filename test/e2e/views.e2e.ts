@@ -321,6 +321,15 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
 
     const table = page.getByRole('table', { name: 'Targets' });
     await expect.poll(() => page.getByTestId('row-counts').textContent(), { timeout: 60_000 }).toMatch(/^7,703 rows of the list/);
+    // Rows follow the stars within the table's refresh: at least as many rows finished as stars.
+    const finished = async () => {
+      const p = ((await page.getByTestId('progress').textContent()) ?? '').replace(/\s+/g, ' ');
+      const r = ((await page.getByTestId('row-counts').textContent()) ?? '').replace(/\s+/g, ' ').replace(/,/g, '');
+      const n = (re: RegExp, t: string) => Number(re.exec(t)?.[1] ?? NaN);
+      return n(/(\d+) ok/, r) + n(/(\d+) failed/, r) - (n(/(\d+) done/, p) + n(/(\d+) failed/, p));
+    };
+    await expect.poll(finished, { timeout: 10_000 }).toBeGreaterThanOrEqual(0);
+    console.info(`TOI export, paused: ${(await page.getByTestId('progress').textContent())?.replace(/\s+/g, ' ')} | ${(await page.getByTestId('row-counts').textContent())?.replace(/\s+/g, ' ')}`);
     const scroller = table.locator('xpath=..');
     await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
     const last = table.locator('tbody tr[aria-rowindex="7704"]');
