@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -57,6 +58,25 @@ async function overflowing(page: Page): Promise<string[]> {
 
 const now = (page: Page) => page.evaluate(() => performance.now());
 
+/** Steps of a test with their start times, so that each long task can be put down to a step. */
+class Steps {
+  private readonly marks: Array<[string, number]> = [];
+  constructor(private readonly page: Page) {}
+  async mark(label: string): Promise<void> {
+    this.marks.push([label, await now(this.page)]);
+  }
+  /** `step: 120 ms, 60 ms` for each step with long tasks. */
+  async report(): Promise<string> {
+    const tasks = await this.page.evaluate(() => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks);
+    const by = new Map<string, number[]>();
+    for (const t of tasks) {
+      const step = [...this.marks].reverse().find(([, at]) => at <= t.start)?.[0] ?? 'page load';
+      by.set(step, [...(by.get(step) ?? []), Math.round(t.duration)]);
+    }
+    return [...by.entries()].map(([step, d]) => `${step}: ${d.sort((a, b) => b - a).join(', ')} ms`).join('; ') || 'none';
+  }
+}
+
 async function range(page: Page, figure: string, axis: 'x' | 'y' = 'x'): Promise<[number, number]> {
   const fig = page.getByRole('group', { name: figure, exact: true });
   const min = Number(await fig.getAttribute(`data-${axis}-min`));
@@ -89,12 +109,16 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.setViewportSize({ width: 1280, height: 720 });
     const url = `${app.url}?mast=${encodeURIComponent(mast.url)}`;
     await page.goto(url);
+    const steps = new Steps(page);
+    await steps.mark('Start to Finished');
     const beforeRun = await now(page);
     await startJob(page, LIST, { workers: 2 });
     await waitForFinished(page);
     const runTasks = await longTasks(page, beforeRun);
     console.info(`small job, Start to Finished: ${runTasks.length} long tasks, longest ${Math.max(0, ...runTasks)} ms`);
+    await steps.mark('Download CSV');
     const rows = await downloadCsvRows(page);
+    await steps.mark('table');
     const byTarget = new Map(rows.map((r) => [r.target, r]));
     expect(rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'failed', 'failed']);
 
@@ -109,6 +133,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     const first = table.locator('tbody tr[data-pos="0"]');
     await expect.poll(() => first.textContent()).toMatch(/TOI-114\.01\s*KP\s*ok\s*3\.2887898\s*3\.29055/);
     await first.focus();
+    await steps.mark('opening a target view');
     const beforeTarget = await now(page);
     await page.keyboard.press('Enter');
     const region = page.getByRole('region', { name: /^Target/ });
@@ -132,6 +157,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     console.info(`opening a target view (18,000-point light curve, 15 plots): ${targetTasks.length} long tasks, longest ${Math.max(0, ...targetTasks)} ms`);
     await page.screenshot({ path: path.join(DOCS, 'target-view.png') });
 
+    await steps.mark('zooming');
     // Zoom: drag across the light curve, then the periodogram's zoom-in button.
     const [lo, hi] = await range(page, 'Normalised flux');
     const over = lcFigure.locator('.u-over');
@@ -148,6 +174,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.screenshot({ path: path.join(DOCS, 'target-periodogram.png') });
 
     // Back returns to the job; filter the table to the failed rows.
+    await steps.mark('back to the job, filters');
     await page.goBack();
     await table.waitFor();
     await page.getByLabel('Status', { exact: true }).selectOption('failed');
@@ -161,6 +188,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.getByLabel('Status', { exact: true }).selectOption('');
     await page.getByLabel('Error code', { exact: true }).selectOption('');
 
+    await steps.mark('scatter, opening a target from it');
     // Open a target from the scatter (bls_depth against bls_period, log axes): click where TOI-101.01 is drawn.
     const scatter = page.getByRole('group', { name: 'bls_depth against bls_period', exact: true });
     await scatter.scrollIntoViewIfNeeded();
@@ -189,14 +217,17 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await phone.goto(url);
     await phone.getByRole('table', { name: 'Targets' }).waitFor();
     expect(await overflowing(phone)).toEqual([]);
+    await phone.screenshot({ path: path.join(DOCS, 'phone-home.png') });
     await phone.getByText('Settings', { exact: true }).click();
+    await phone.getByText('Advanced', { exact: true }).click();
     expect(await overflowing(phone)).toEqual([]);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await phone.screenshot({ path: path.join(DOCS, 'phone-home.png') });
+    await phone.getByRole('heading', { name: 'Settings' }).scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: path.join(DOCS, 'phone-settings.png') });
     await phone.close();
 
     const tasks = await longTasks(page);
-    console.info(`small job, whole run: ${tasks.length} long tasks, longest ${Math.max(0, ...tasks)} ms`);
+    console.info(`small job, whole run: ${tasks.length} long tasks, longest ${Math.max(0, ...tasks)} ms; by step: ${await steps.report()}`);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -240,6 +271,21 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.getByRole('table', { name: 'Targets' }).locator('tbody tr[data-pos="0"]').click();
     await page.getByRole('region', { name: /^Target KIC 11442793/ }).waitFor();
     await expect.poll(() => page.getByTestId('lc-note').textContent(), { timeout: 60_000 }).toMatch(/^From the job's own files \(3\)\.$/);
+
+    // A FITS file dropped on the page makes a job of it too.
+    await page.goBack();
+    const bytes = readFileSync(path.join(LIGHTCURVES, names[3])).toString('base64');
+    await page.evaluate(
+      ([name, b64]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      [names[3], bytes] as const,
+    );
+    await expect.poll(() => page.getByRole('heading', { level: 2, name: /^Job:/ }).textContent()).toBe(`Job: ${names[3]}`);
+    await waitForFinished(page);
+    expect((await downloadCsvRows(page)).map((r) => [r.target, r.status, r.files])).toEqual([['TIC 25155310', 'ok', names[3]]]);
     expect(mastCalls).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
@@ -310,14 +356,18 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${app.url}?mast=${encodeURIComponent(mast.url)}`);
+    const steps = new Steps(page);
+    await steps.mark('reading the list');
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(TOI);
     await expect.poll(() => page.getByTestId('sample-summary').textContent(), { timeout: 60_000 }).toMatch(/valid rows/);
+    await steps.mark('Start');
     const beforeStart = await now(page);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/Running/);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/Paused/);
     const startTasks = await longTasks(page, beforeStart);
+    await steps.mark('table, scrolling and keyboard');
 
     const table = page.getByRole('table', { name: 'Targets' });
     await expect.poll(() => page.getByTestId('row-counts').textContent(), { timeout: 60_000 }).toMatch(/^7,703 rows of the list/);
@@ -343,6 +393,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.keyboard.press('Home');
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'))).toBe('2');
 
+    await steps.mark('Download CSV');
     const beforeCsv = await now(page);
     const csv = await downloadCsvRows(page);
     expect(csv.length).toBe(7703);
@@ -352,6 +403,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
       `TOI export: Start ${startTasks.length} long tasks (longest ${Math.max(0, ...startTasks)} ms); ` +
         `Download CSV ${csvTasks.length} (longest ${Math.max(0, ...csvTasks)} ms); whole page ${all.length} (longest ${Math.max(0, ...all)} ms: ${all.sort((a, b) => b - a).slice(0, 5).join(', ')})`,
     );
+    console.info(`TOI export, long tasks by step: ${await steps.report()}`);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -214,8 +214,10 @@ export class AppState {
   private async show(job: JobRecord): Promise<void> {
     const same = this.job?.id === job.id && this.table.rows.length > 0;
     this.job = job;
-    // A watching tab re-reads the rows; the first showing reads them in pages.
-    if (this.store && !(same && this.runState === 'running')) await this.table.load(job, this.store as IdbJobStore);
+    if (!this.store) return;
+    // The first showing reads the rows in pages; a tab watching another tab's run re-reads them now and then.
+    if (same) this.table.refresh(job, this.store as IdbJobStore);
+    else await this.table.load(job, this.store as IdbJobStore);
   }
 
   private async run(): Promise<void> {

@@ -23,6 +23,8 @@ export interface RowSource {
 const PAGE = 400;
 /** Results arriving within this long are shown together (the view is re-queried once). */
 const REFRESH_MS = 300;
+/** A tab that watches another tab's run reads the rows again at most this often. */
+const REREAD_MS = 3000;
 
 const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -45,6 +47,9 @@ export class TableState {
   private finishedAt = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private loadToken = 0;
+  private loadedAt = 0;
+  private reading: Promise<void> | null = null;
+  private rereadTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly columns = $derived(this.columnIds.map((id) => this.allColumns.find((c) => c.id === id)!).filter(Boolean));
 
@@ -75,8 +80,35 @@ export class TableState {
     return [...this.finishedAt.values()];
   }
 
+  /**
+   * Reads the rows again for a job shown in another tab's run: at most once per REREAD_MS, and never
+   * cutting short a reading in progress (a watching tab of a 12,000-row job would otherwise never
+   * finish reading while results keep arriving).
+   */
+  refresh(job: JobRecord, source: RowSource): void {
+    if (job.id !== this.jobId) {
+      void this.load(job, source);
+      return;
+    }
+    if (this.rereadTimer) return;
+    const wait = Math.max(0, this.loadedAt + REREAD_MS - Date.now());
+    this.rereadTimer = setTimeout(async () => {
+      if (this.reading) await this.reading;
+      this.rereadTimer = null;
+      await this.load(job, source);
+    }, wait);
+  }
+
   /** Reads the job's rows a page at a time, yielding between pages. */
-  async load(job: JobRecord, source: RowSource): Promise<void> {
+  load(job: JobRecord, source: RowSource): Promise<void> {
+    this.reading = this.read(job, source).finally(() => {
+      this.loadedAt = Date.now();
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async read(job: JobRecord, source: RowSource): Promise<void> {
     const token = ++this.loadToken;
     this.jobId = job.id;
     this.loading = true;
@@ -121,6 +153,8 @@ export class TableState {
 
   clear(): void {
     this.loadToken++;
+    if (this.rereadTimer) clearTimeout(this.rereadTimer);
+    this.rereadTimer = null;
     this.jobId = null;
     this.rows = [];
     this.byKey = new Map();
