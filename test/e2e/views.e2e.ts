@@ -173,6 +173,17 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.getByRole('group', { name: 'BLS periodogram', exact: true }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(DOCS, 'target-periodogram.png') });
 
+    // A plot saves as PNG; the prepared light curve as CSV.
+    const png = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'BLS periodogram: save PNG' }).click();
+    const pngFile = readFileSync((await (await png).path())!);
+    expect([(await png).suggestedFilename(), pngFile.subarray(1, 4).toString()]).toEqual(['BLS_periodogram.png', 'PNG']);
+    const lcCsv = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save light curve CSV' }).click();
+    const lcLines = readFileSync((await (await lcCsv).path())!, 'utf8').trim().split('\n');
+    expect(lcLines[0]).toBe('time,time_bjd,flux_normalised,flux_detrended');
+    expect(lcLines.length - 1).toBeGreaterThanOrEqual(Number(byTarget.get('TIC 25155310')!.n_points));
+
     // Back returns to the job; filter the table to the failed rows.
     await steps.mark('back to the job, filters');
     await page.goBack();
