@@ -147,6 +147,7 @@ export class AppState {
     try {
       const job = await this.store.createJob(this.sampleList, this.settings.searchSnapshot());
       this.sampleList = null;
+      this.runState = 'idle'; // not the previous job's state while this one's rows are read
       await this.show(job);
       void this.run();
     } catch (err) {
@@ -166,6 +167,8 @@ export class AppState {
       const local = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       const job = await (this.store as IdbJobStore).createLocalJob(local, this.settings.searchSnapshot());
       this.sampleList = null;
+      // The new job is not the last one's state: it has not started until run() takes its lock.
+      this.runState = 'idle';
       this.router.home();
       await this.show(job);
       void this.run();
