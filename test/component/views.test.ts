@@ -109,10 +109,17 @@ describe('the results table, from stored results', () => {
     const row0 = () => screen.getByRole('table', { name: 'Targets' }).querySelector('tr[data-pos="0"]')!;
     expect(row0().getAttribute('data-status')).toBe('pending');
     table.update('job-1', 'TESS:1000', { status: 'ok', features: { bls_period: 2.5, bls_snr: 33 } });
-    vi.advanceTimersByTime(400);
     flushSync();
     expect(row0().getAttribute('data-status')).toBe('ok');
     expect(row0().textContent).toMatch(/2\.5.*33/);
+    // A burst: the next result waits for the refresh interval, or for the run to stop.
+    table.update('job-1', 'TESS:1001', { status: 'failed', error: { code: 'fits-invalid', message: 'x' }, features: {} });
+    flushSync();
+    const row1 = () => screen.getByRole('table', { name: 'Targets' }).querySelector('tr[data-pos="1"]')!;
+    expect(row1().getAttribute('data-status')).toBe('ok');
+    vi.advanceTimersByTime(400);
+    flushSync();
+    expect(row1().getAttribute('data-status')).toBe('failed');
     vi.useRealTimers();
   });
 });

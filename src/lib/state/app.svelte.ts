@@ -297,6 +297,7 @@ export class AppState {
       },
       onStop: (reason, error) => {
         if (error) this.error = error.message;
+        this.table.flush();
         this.runState = reason === 'finished' ? 'finished' : 'paused';
         // A new pool size takes effect at the next start.
         this.pool?.terminate();

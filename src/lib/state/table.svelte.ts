@@ -46,6 +46,7 @@ export class TableState {
   private byKey = new Map<string, TableRow[]>();
   private finishedAt = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private dirty = false;
   private loadToken = 0;
   private loadedAt = 0;
   private reading: Promise<void> | null = null;
@@ -167,10 +168,21 @@ export class TableState {
     if (jobId !== this.jobId) return;
     for (const row of this.byKey.get(key) ?? []) applyTarget(row, { status: result.status, result });
     this.finishedAt.set(key, finishedAt);
-    this.timer ??= setTimeout(() => {
-      this.timer = null;
-      this.version++;
-    }, REFRESH_MS);
+    // The first result of a burst shows at once; the rest of the burst together, REFRESH_MS later.
+    if (this.timer) {
+      this.dirty = true;
+      return;
+    }
+    this.version++;
+    this.timer = setTimeout(() => this.flush(), REFRESH_MS);
+  }
+
+  /** Shows the results held back by the refresh interval now (the run stopped, say). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.dirty) this.version++;
+    this.dirty = false;
   }
 
   /** The rows naming a star. */
