@@ -2,7 +2,9 @@ import { AppError, toAppError } from '../errors.ts';
 import type { SampleList } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
-import type { JobsDb } from './db.ts';
+import type { IDBPTransaction } from 'idb';
+import type { JobsDb, JobsSchema } from './db.ts';
+import { MAX_WORKER_FAILURES, retryable, type RetryChoice } from './failures.ts';
 import { createLocalJob, type LocalFile } from './local-files.ts';
 import type { TargetSummary } from '../search/summary/index.ts';
 import type { CatalogValues, JobRecord, LocalFileRecord, SampleRecord, TargetRecord } from './types.ts';
@@ -21,8 +23,18 @@ export interface JobStore {
    * target that is already finished changes nothing, so a duplicate delivery cannot double-count.
    */
   recordResult(jobId: string, key: string, result: TargetResult, finishedAt?: number): Promise<{ job: JobRecord; written: boolean }>;
+  /**
+   * A worker crashed, trapped or timed out on a pending target: one more attempt and one more worker
+   * failure, in one transaction; at MAX_WORKER_FAILURES the target is stored failed with `error`
+   * (`final`), otherwise it stays pending. Nothing changes for a target that is already finished.
+   */
+  recordWorkerFailure(jobId: string, key: string, error: WorkerFailure, at?: number): Promise<{ job: JobRecord; target: TargetRecord; final: boolean; written: boolean }>;
+  /** Makes the failed targets that `choice` selects pending again, keeping their attempts; one transaction. */
+  retryFailed(jobId: string, choice: RetryChoice): Promise<{ job: JobRecord; retried: number }>;
   deleteJob(id: string): Promise<void>;
 }
+
+export type WorkerFailure = NonNullable<TargetResult['error']>;
 
 /** Work-unit key: the star, or the star plus its explicit light-curve URLs. */
 export function workKey(key: string, urls: string[] | undefined): string {
@@ -151,32 +163,86 @@ export class IdbJobStore implements JobStore {
     return (await this.targets(jobId)).filter((t) => t.status === 'pending');
   }
 
+  /** One target and its job in a read-write transaction, both checked to exist. */
+  private async targetAndJob(jobId: string, key: string, withSummaries = false) {
+    // With the summaries store when a result is written (issue 14: plot summaries are kept apart).
+    const tx = this.db.transaction(withSummaries ? ['targets', 'jobs', 'summaries'] : ['targets', 'jobs'], 'readwrite') as unknown as IDBPTransaction<JobsSchema, ['targets', 'jobs'], 'readwrite'>;
+    const targets = tx.objectStore('targets');
+    const jobs = tx.objectStore('jobs');
+    const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
+    if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
+    if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+    return { tx, targets, jobs, target, job };
+  }
+
   async recordResult(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()) {
     try {
-      const tx = this.db.transaction(['targets', 'jobs', 'summaries'], 'readwrite');
-      const targets = tx.objectStore('targets');
-      const jobs = tx.objectStore('jobs');
-      const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
-      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
-      if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+      const { tx, targets, jobs, target, job } = await this.targetAndJob(jobId, key, true);
       if (target.status !== 'pending') {
         await tx.done;
         return { job, written: false };
       }
-      target.status = result.status;
-      // The plot summary lives in its own store: listing a job's targets never reads it.
+      // The plot summary lives in its own store: listing a job's targets never reads it. A result
+      // without one (a failure, say, after Retry failed) leaves no older summary behind.
       const { summary, ...row } = result;
-      target.result = row;
-      target.finishedAt = finishedAt;
-      if (result.status === 'ok') job.done += 1;
-      else job.failed += 1;
-      if (job.done + job.failed >= job.nTargets) job.finishedAt = finishedAt;
-      const writes: Promise<unknown>[] = [targets.put(target), jobs.put(job)];
-      if (summary) writes.push(tx.objectStore('summaries').put({ jobId, key, summary }));
-      await Promise.all([...writes, tx.done]);
+      finish(job, target, row, finishedAt);
+      const summaries = (tx as unknown as IDBPTransaction<JobsSchema, ['summaries'], 'readwrite'>).objectStore('summaries');
+      await Promise.all([targets.put(target), jobs.put(job), summary ? summaries.put({ jobId, key, summary }) : summaries.delete([jobId, key]), tx.done]);
       return { job, written: true };
     } catch (err) {
       throw storageError(err, `could not save the result of ${key}`);
+    }
+  }
+
+  async recordWorkerFailure(jobId: string, key: string, error: WorkerFailure, at = Date.now()) {
+    try {
+      const { tx, targets, jobs, target, job } = await this.targetAndJob(jobId, key);
+      if (target.status !== 'pending') {
+        await tx.done;
+        return { job, target, final: true, written: false };
+      }
+      target.workerFailures = (target.workerFailures ?? 0) + 1;
+      const final = target.workerFailures >= MAX_WORKER_FAILURES;
+      if (final) {
+        const message = `${error.message} (the ${ordinal(target.workerFailures)} time for this target; it is not retried automatically again)`;
+        finish(job, target, { status: 'failed', error: { code: error.code, message }, features: {} }, at);
+      } else {
+        target.attempts = (target.attempts ?? 0) + 1;
+      }
+      await Promise.all([targets.put(target), ...(final ? [jobs.put(job)] : []), tx.done]);
+      return { job, target, final, written: true };
+    } catch (err) {
+      throw storageError(err, `could not save the worker failure of ${key}`);
+    }
+  }
+
+  async retryFailed(jobId: string, choice: RetryChoice) {
+    try {
+      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
+      const targets = tx.objectStore('targets');
+      const jobs = tx.objectStore('jobs');
+      const range = IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]);
+      const [all, job] = await Promise.all([targets.index('by-job-order').getAll(range), jobs.get(jobId)]);
+      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
+      const chosen = all.filter((t) => retryable(t, choice));
+      const writes: Promise<unknown>[] = [];
+      for (const t of chosen) {
+        // The attempts stay: the earlier outcome is gone from the row, not from the count.
+        t.attempts = t.attempts ?? 1;
+        t.status = 'pending';
+        delete t.result;
+        delete t.finishedAt;
+        writes.push(targets.put(t));
+      }
+      if (chosen.length > 0) {
+        job.failed -= chosen.length;
+        delete job.finishedAt;
+        writes.push(jobs.put(job));
+      }
+      await Promise.all([...writes, tx.done]);
+      return { job, retried: chosen.length };
+    } catch (err) {
+      throw storageError(err, 'could not mark the failed targets for another try');
     }
   }
 
@@ -220,4 +286,19 @@ export class IdbJobStore implements JobStore {
   async localFile(jobId: string, name: string): Promise<LocalFileRecord | undefined> {
     return this.db.get('localFiles', [jobId, name]);
   }
+}
+
+/** Stores an outcome on a pending target and counts it on the job (inside the caller's transaction). */
+function finish(job: JobRecord, target: TargetRecord, result: TargetResult, at: number): void {
+  target.status = result.status;
+  target.result = result;
+  target.finishedAt = at;
+  target.attempts = (target.attempts ?? 0) + 1;
+  if (result.status === 'ok') job.done += 1;
+  else job.failed += 1;
+  if (job.done + job.failed >= job.nTargets) job.finishedAt = at;
+}
+
+function ordinal(n: number): string {
+  return n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
 }

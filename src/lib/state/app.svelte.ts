@@ -2,6 +2,7 @@ import { AppError, toAppError } from '../errors.ts';
 import { jobLockName, jobRunningElsewhere, openJobChannel } from '../jobs/broadcast.ts';
 import { openJobsDb } from '../jobs/db.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
+import { retryCounts, type RetryChoice } from '../jobs/failures.ts';
 import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
 import { NetworkSource } from '../jobs/source.ts';
 import { namespacedCache } from '../jobs/lc-cache-namespace.ts';
@@ -10,6 +11,7 @@ import { cacheNamespace } from '../mast/config.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import type { SampleList } from '../samples/index.ts';
 import { MastAccess } from './mast-access.svelte.ts';
+import { OutageView } from './outage.svelte.ts';
 import { SampleLoader } from './sample-loader.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 // Issue 14: the views' state (table, overview, router, target view) and their wiring.
@@ -66,6 +68,9 @@ export class AppState {
   private resolveOpened: (store: JobStore | null) => void = () => {};
   private readonly opened: Promise<JobStore | null> = new Promise((resolve) => (this.resolveOpened = resolve));
 
+  /** The run's network status: the outage banner (engineer A). */
+  readonly outage = new OutageView();
+
   private readonly channel = openJobChannel();
   private store: JobStore | null = null;
   private runner: JobRunner | null = null;
@@ -96,7 +101,37 @@ export class AppState {
     return this.job !== null && this.sampleList === null && this.progress!.remaining > 0 && (this.runState === 'paused' || this.runState === 'idle');
   }
 
+  /** Failed targets `Retry failed` would run again, all or only those with a transient code. */
+  get retryCounts() {
+    return retryCounts(this.table.stars);
+  }
+
+  get canRetry(): boolean {
+    return this.job !== null && this.sampleList === null && this.job.failed > 0 && (this.runState === 'paused' || this.runState === 'finished' || this.runState === 'idle');
+  }
+
+  /** Marks the chosen failed targets pending again (attempts kept) and runs them. */
+  async retryFailed(choice: RetryChoice): Promise<void> {
+    if (!this.canRetry || !this.store || !this.job) return;
+    try {
+      const { job } = await this.store.retryFailed(this.job.id, choice);
+      await this.show(job);
+      this.channel.post(job.id);
+      if (jobProgress(job).remaining > 0) void this.run();
+    } catch (err) {
+      this.error = toAppError(err, 'storage-failed').message;
+    }
+  }
+
+  /** The outage banner's button: ask MAST again now, or start the run stopped by a refused first request. */
+  outageAction(intent: 'probe' | 'resume'): void {
+    if (intent === 'probe') this.runner?.probeNow();
+    else void this.resume();
+  }
+
   async init(): Promise<void> {
+    // Back online: ask MAST at once rather than at the next probe.
+    globalThis.addEventListener?.('online', () => this.runner?.probeNow());
     const access = this.mastAccess.detect(this.settings);
     try {
       // Ask the browser not to evict finished results under storage pressure (it may say no).
@@ -204,6 +239,8 @@ export class AppState {
 
   async discardJob(): Promise<void> {
     if (!this.job || !this.store || this.runState === 'running') return;
+    // Work still stopping (Pausing…) is abandoned at once: nothing more of this job is stored.
+    this.runner?.dispose();
     await this.store.deleteJob(this.job.id);
     this.job = null;
     this.table.clear();
@@ -232,8 +269,8 @@ export class AppState {
     const same = this.job?.id === job.id && this.table.rows.length > 0;
     this.job = job;
     if (!this.store) return;
-    // The first showing reads the rows in pages; a tab watching another tab's run re-reads them now and then.
-    if (same) this.table.refresh(job, this.store as IdbJobStore);
+    // Rows are read in pages; a tab watching another tab's run re-reads them now and then.
+    if (same && this.runState === 'elsewhere') this.table.refresh(job, this.store as IdbJobStore);
     else await this.table.load(job, this.store as IdbJobStore);
   }
 
@@ -244,6 +281,7 @@ export class AppState {
     const body = async () => {
       this.runState = 'running';
       this.error = null;
+      this.outage.clear();
       await this.runnerFor().run(job.id);
     };
     try {
@@ -277,9 +315,11 @@ export class AppState {
   private runnerFor(): JobRunner {
     if (this.runner) return this.runner;
     const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
-    this.pool = this.createPool(workers);
+    const limits = this.settings.limitsSnapshot();
+    this.pool = this.createPool(workers, limits.analysisMaxSeconds);
     const network = this.settings.networkSnapshot();
     const mastSource = new NetworkSource(() => this.settings.mastSnapshot(), this.mastAccess.fetch, undefined, {
+      deps: { timeoutMs: limits.requestTimeoutSeconds * 1000 },
       network: () => network,
       cache: this.lightCurveCache(network),
       onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
@@ -295,9 +335,12 @@ export class AppState {
         this.table.update(job.id, target.key, result);
         void this.targetView.refresh(job.id, target.key);
       },
+      onOutage: (status) => this.outage.set(status),
       onStop: (reason, error) => {
         if (error) this.error = error.message;
         this.table.flush();
+        // A stopped run no longer waits for MAST; a refused first request stays explained.
+        if (this.outage.waiting) this.outage.clear();
         this.runState = reason === 'finished' ? 'finished' : 'paused';
         // A new pool size takes effect at the next start.
         this.pool?.terminate();
@@ -308,10 +351,10 @@ export class AppState {
     return this.runner;
   }
 
-  private createPool(size: number) {
+  private createPool(size: number, capSeconds: number) {
     // Imported lazily so that the page renders before any worker code loads.
     let real: (AnalysisPool & { terminate(): void }) | null = null;
-    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size)));
+    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size, undefined, { limits: { capSeconds } })));
     return {
       size,
       analyze: async (...args: Parameters<AnalysisPool['analyze']>) => (real ?? (await pending)).analyze(...args),

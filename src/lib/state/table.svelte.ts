@@ -1,4 +1,5 @@
-import type { JobRecord, SampleRecord, TargetRecord } from '../jobs/types.ts';
+import type { ErrorCode } from '../errors.ts';
+import type { JobRecord, SampleRecord, TargetRecord, TargetState } from '../jobs/types.ts';
 import type { TargetResult } from '../search/result.ts';
 import {
   allColumns,
@@ -47,6 +48,8 @@ export class TableState {
   private finishedAt = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private dirty = false;
+  /** Results that arrived while the rows were being read. */
+  private readonly late = new Map<string, { result: TargetResult; finishedAt: number }>();
   private loadToken = 0;
   private loadedAt = 0;
   private reading: Promise<void> | null = null;
@@ -111,6 +114,7 @@ export class TableState {
 
   private async read(job: JobRecord, source: RowSource): Promise<void> {
     const token = ++this.loadToken;
+    this.late.clear();
     this.jobId = job.id;
     this.loading = true;
     this.rows = [];
@@ -145,6 +149,11 @@ export class TableState {
         if (list) list.push(r);
         else this.byKey.set(r.targetKey, [r]);
       }
+      for (const [key, { result, finishedAt }] of this.late) {
+        for (const row of this.byKey.get(key) ?? []) applyTarget(row, { status: result.status, result });
+        this.finishedAt.set(key, finishedAt);
+      }
+      this.late.clear();
       this.rows = rows;
       this.version++;
     } finally {
@@ -166,6 +175,8 @@ export class TableState {
   /** A target of the shown job finished: its rows change, the view follows within REFRESH_MS. */
   update(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()): void {
     if (jobId !== this.jobId) return;
+    // Rows being read may predate this result: it is applied again once they are in.
+    if (this.reading) this.late.set(key, { result, finishedAt });
     for (const row of this.byKey.get(key) ?? []) applyTarget(row, { status: result.status, result });
     this.finishedAt.set(key, finishedAt);
     // The first result of a burst shows at once; the rest of the burst together, REFRESH_MS later.
@@ -184,6 +195,15 @@ export class TableState {
     if (this.dirty) this.version++;
     this.dirty = false;
   }
+
+  /** One state per star (work unit), for counts that are about stars (Retry failed). */
+  readonly stars = $derived.by(() => {
+    void this.version;
+    return [...this.byKey.values()].map(([r]) => ({
+      status: r.status as TargetState,
+      result: r.status === 'pending' ? undefined : { status: r.status, features: {}, ...(r.errorCode ? { error: { code: r.errorCode as ErrorCode, message: r.errorMessage } } : {}) },
+    }));
+  });
 
   /** The rows naming a star. */
   rowsOf(key: string): TableRow[] {
