@@ -151,7 +151,7 @@ function storedTarget() {
   const power = Float64Array.from(period, (p) => (Math.abs(p - 3.29) < 0.002 ? 900 : 10 * Math.abs(rand())));
   const best = period.findIndex((p) => Math.abs(p - 3.29) < 0.002);
   const pg = { period, power, depth: power, depthErr: power, duration: power, transitTime: power, depthSnr: power, logLikelihood: power, objective: 'likelihood' as const };
-  const summary = buildSummary({ time, flux, bjdRef: 2457000 }, pg, { index: best, period: period[best], power: 900, depth: 0.006, depthErr: 1e-4, duration: 0.12, transitTime: 1326.1, depthSnr: 60, logLikelihood: 900 });
+  const summary = buildSummary({ time, flux, bjdRef: 2457000 }, pg, { period: period[best], power: 900, depth: 0.006, depthErr: 1e-4, duration: 0.12, transitTime: 1326.1, depthSnr: 60, logLikelihood: 900 });
   const target: TargetRecord = {
     jobId: 'job-1', key: 'TESS:25155310', order: 0, target: { mission: 'TESS', id: 25155310 }, status: 'ok',
     result: { status: 'ok', features: { bls_period: 3.2905511383, bls_t0: 1326.1, bls_duration: 0.12, bls_depth: 0.006, bls_snr: 60.2, odd_even_sigma: 0.4, tls_sde: 12.5, grid: 'optimal', n_points: 4000, segments: 'S1', mission: 'TESS' } },

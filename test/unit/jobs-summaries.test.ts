@@ -23,7 +23,7 @@ function summary() {
   const periods = Float64Array.from({ length: 100 }, (_, i) => 1 + i * 0.02);
   const power = Float64Array.from(periods, (p) => (p === periods[50] ? 10 : 1));
   const pg = { period: periods, power, depth: power, depthErr: power, duration: power, transitTime: power, depthSnr: power, logLikelihood: power, objective: 'likelihood' as const };
-  return buildSummary({ time, flux, bjdRef: 2457000 }, pg, { index: 50, period: periods[50], power: 10, depth: 0.01, depthErr: 1e-3, duration: 0.1, transitTime: 0.5, depthSnr: 10, logLikelihood: 1 });
+  return buildSummary({ time, flux, bjdRef: 2457000 }, pg, { period: periods[50], power: 10, depth: 0.01, depthErr: 1e-3, duration: 0.1, transitTime: 0.5, depthSnr: 10, logLikelihood: 1 });
 }
 
 describe('plot summaries in the job store', () => {

@@ -6,20 +6,27 @@ export const BLS_USAGE = `  cli bls FILE [--grid astropy|optimal] [--period-min 
                [--durations a,b,c] [--objective likelihood|snr] [--oversample N] [--frequency-factor F]
                [--period-oversampling N] [--stellar-radius R] [--stellar-mass M] [--duration-step S]
                [--minimum-duration D] [--max-periods N] [--memory-budget MIB]
-               [--periodogram OUT.csv] [--stats]
+               [--periodogram OUT.csv] [--stats] [--refine]
       Runs the BLS kernel on a CSV with columns time,flux[,flux_err], exactly as given (no cleaning),
       and prints the best peak as JSON (astropy's names, with the grid size and estimated time).
       --grid astropy (default): astropy's autopower grid (frequency factor 1, minimum_n_transit 3,
       lightkurve's durations unless --durations). --grid optimal: Ofir periods (--period-oversampling,
       default 2; the star of --stellar-radius/--stellar-mass, default the Sun) and Keplerian durations
       per period (--duration-step, default 1.2; --minimum-duration, default 2 cadences).
-      --periodogram writes the full arrays; --stats adds astropy's compute_stats at the peak.`;
+      --periodogram writes the full arrays; --stats adds astropy's compute_stats at the peak.
+      --refine refines the peak as the app does (a fine grid around it, then a line through its
+      transits' times) and reports that peak with period_uncertainty and transit_time_uncertainty
+      (astropy's own is then \`search_peak\`); without it the answer is astropy's.`;
 
 const STRING_OPTIONS = ['grid', 'durations', 'objective', 'frequency-factor', 'oversample', 'period-min', 'period-max', 'minimum-n-transit',
   'period-oversampling', 'stellar-radius', 'stellar-mass', 'duration-step', 'minimum-duration', 'max-periods', 'memory-budget', 'periodogram'];
 
 export async function blsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])), stats: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, {
+    ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])),
+    stats: { type: 'boolean' },
+    refine: { type: 'boolean' },
+  });
   if (positionals.length !== 1) throw new UsageError('bls takes exactly one CSV file');
   if (values.format !== 'json') throw new UsageError('bls prints JSON only (--format json)');
   const table = readTimeSeriesCsv(await readFile(positionals[0], 'utf8'), positionals[0]);
@@ -41,6 +48,7 @@ export async function blsCommand(argv: string[]): Promise<number> {
     maxPeriods: numberOption(values['max-periods'], 'max-periods'),
     memoryBudget: memoryMiB === undefined ? undefined : memoryMiB * 2 ** 20,
     stats: values.stats === true,
+    refine: values.refine === true,
   });
   if (typeof values.periodogram === 'string') await writeFile(values.periodogram, periodogramCsv(periodogram));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -5,7 +5,7 @@
  */
 import { AppError, toAppError } from '../errors.ts';
 import { lightCurveIdentity } from '../lightcurve/index.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import { formatTarget, targetKey, type Mission } from '../target.ts';

@@ -1,6 +1,6 @@
 import type { MastConfig, NetworkSettings } from '../mast/index.ts';
 import { qualityMaskKey } from '../lightcurve/file.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { LightCurveCache } from './lc-cache.ts';
 import { readLocalFiles } from './local-files.ts';
 import { NetworkSource } from './source.ts';

@@ -1,5 +1,5 @@
 import type { JobRecord, TargetRecord } from '../jobs/types.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import type { TargetSummary } from '../search/summary/index.ts';
 import type { PlotLightCurve } from '../search/summary/lightcurve.ts';

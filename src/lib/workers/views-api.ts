@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import { openJobsDb } from '../jobs/db.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
 import { IdbJobStore } from '../jobs/store.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import { lightCurveForPlot, type PlotLightCurve } from '../search/summary/lightcurve.ts';
 

@@ -26,15 +26,20 @@ export interface TargetSummary {
 }
 
 /** Everything the target view needs from one search, built from the searched light curve. */
-export function buildSummary(lc: { time: Float64Array; flux: Float64Array; bjdRef: number }, periodogram: BlsPeriodogram, peak: BlsPeak): TargetSummary {
+export function buildSummary(
+  lc: { time: Float64Array; flux: Float64Array; bjdRef: number },
+  periodogram: Pick<BlsPeriodogram, 'period' | 'power'> | undefined,
+  peak: BlsPeak | Pick<BlsPeak, 'period' | 'transitTime' | 'duration' | 'depth'> | null,
+): TargetSummary {
   const n = lc.time.length;
-  const found = peak.index >= 0 && peak.period > 0 && peak.duration > 0;
+  // The reported peak (refined when the search refines), so that the folds line up with the CSV.
+  const found = peak !== null && peak.period > 0 && peak.duration > 0;
   return {
     version: SUMMARY_VERSION,
     bjdRef: lc.bjdRef,
     timeSpan: [lc.time[0], lc.time[n - 1]],
-    periodogram: summarizePeriodogram(periodogram.period, periodogram.power),
-    signal: { period: peak.period, transitTime: peak.transitTime, duration: peak.duration, depth: peak.depth },
+    periodogram: periodogram ? summarizePeriodogram(periodogram.period, periodogram.power) : { period: new Float32Array(0), power: new Float32Array(0), nPeriods: 0 },
+    signal: peak ? { period: peak.period, transitTime: peak.transitTime, duration: peak.duration, depth: peak.depth } : { period: NaN, transitTime: NaN, duration: NaN, depth: NaN },
     ...(found ? { fold: summarizeFold(lc.time, lc.flux, peak) } : {}),
   };
 }

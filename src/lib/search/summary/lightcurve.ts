@@ -3,7 +3,8 @@
  * cleaned and stitched (before detrending), and detrended with outliers removed (what was searched).
  * Run in a worker: detrending a sector takes about a second.
  */
-import { cleanFiles, loadLightCurve, prepareLightCurve, type LightCurveFile } from '../analyze.ts';
+import type { LightCurveFile } from '../../lightcurve/file.ts';
+import { cleanFiles, loadLightCurve, prepareLightCurve } from '../prepare.ts';
 import { withDefaults, type SearchSettings } from '../settings.ts';
 
 export interface PlotLightCurve {
