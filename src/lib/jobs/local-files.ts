@@ -9,7 +9,6 @@ import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import { formatTarget, targetKey, type Mission } from '../target.ts';
-import type { JobsDb } from './db.ts';
 import type { LightCurveSource } from './runner.ts';
 import type { JobRecord, LocalFileRecord, SampleRecord, TargetRecord } from './types.ts';
 
@@ -83,29 +82,18 @@ export function localJobRecords(ids: FileIdentity[], settings: SearchSettings, i
   return { job, samples, targets };
 }
 
-/** Stores a local-files job with its files, in one transaction. */
-export async function createLocalJob(db: JobsDb, files: LocalFile[], settings: SearchSettings, id: string): Promise<JobRecord> {
+/** The records of a local-files job and its files (the store writes them in one transaction). */
+export function localJobFiles(files: LocalFile[], settings: SearchSettings, id: string) {
   if (files.length === 0) throw new AppError('invalid-input', 'no light-curve files were given');
   const names = new Set<string>();
   for (const f of files) {
     if (names.has(f.name)) throw new AppError('invalid-input', `two files are named ${f.name}: give each file once`);
     names.add(f.name);
   }
-  const ids = files.map(identifyFile);
   const label = files.length === 1 ? files[0].name : `${files.length} light-curve files`;
-  const { job, samples, targets } = localJobRecords(ids, settings, id, Date.now(), label);
-  const tx = db.transaction(['jobs', 'samples', 'targets', 'localFiles'], 'readwrite');
-  const writes: Promise<unknown>[] = [tx.objectStore('jobs').put(job)];
-  for (const s of samples) writes.push(tx.objectStore('samples').put(s));
-  for (const t of targets) writes.push(tx.objectStore('targets').put(t));
-  for (const f of files) writes.push(tx.objectStore('localFiles').put({ jobId: id, name: f.name, bytes: f.bytes } satisfies LocalFileRecord));
-  try {
-    await Promise.all([...writes, tx.done]);
-  } catch (err) {
-    const e = toAppError(err, 'storage-failed');
-    throw e.name === 'storage-quota' ? e : new AppError('storage-failed', `could not store the light-curve files: ${e.message}`);
-  }
-  return job;
+  const records = localJobRecords(files.map(identifyFile), settings, id, Date.now(), label);
+  const localFiles: LocalFileRecord[] = files.map((f) => ({ jobId: id, name: f.name, bytes: f.bytes }));
+  return { ...records, localFiles };
 }
 
 /** The runner's source for a job whose targets name local files; other targets go to `fallback`. */
