@@ -310,7 +310,7 @@ export class IdbJobStore implements JobStore, JobLibrary {
   }
 
   /** A job of light-curve files from the user's disk, stored with its files (issue 14). */
-  createLocalJob(files: LocalFile[], settings: SearchSettings): Promise<JobRecord> {
+  async createLocalJob(files: LocalFile[], settings: SearchSettings): Promise<JobRecord> {
     const { job, samples, targets, localFiles } = localJobFiles(files, settings, newJobId());
     return this.writeNew({ job, samples, targets, extra: { localFiles } }, 'could not store the light-curve files');
   }
