@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { downloadCsvRows, launchBrowser, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
 import { LIGHTCURVES, REPO_ROOT, SAMPLES } from '../helpers/paths.ts';
 import { startMockMast } from '../mock-mast/server.ts';
+import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 
 const LIST = path.join(REPO_ROOT, 'test/fixtures/e2e/views-list.csv');
 const TOI = path.join(SAMPLES, 'toi.csv');
@@ -312,7 +313,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.goto(app.url);
     await page.getByLabel('Sample list', { exact: true }).waitFor();
     // A finished job of 12,000 stars written straight into the app's database (seeded values).
-    await page.evaluate(async () => {
+    await page.evaluate(async (settings) => {
       const open = indexedDB.open('transit-features');
       const db: IDBDatabase = await new Promise((resolve, reject) => {
         open.onsuccess = () => resolve(open.result);
@@ -325,7 +326,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
       const jobId = 'job-overview-12000';
       const now = Date.now();
       const tx = db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
-      tx.objectStore('jobs').put({ id: jobId, createdAt: now + 1e7, fileName: 'twelve-thousand.csv', format: 'ours', columns: ['target', 'label'], nSamples: n, nInvalid: 0, nTargets: n, done: n, failed: 0, settings: {}, finishedAt: now });
+      tx.objectStore('jobs').put({ id: jobId, createdAt: now + 1e7, fileName: 'twelve-thousand.csv', format: 'ours', columns: ['target', 'label'], nSamples: n, nInvalid: 0, nTargets: n, done: n, failed: 0, settings, finishedAt: now });
       for (let i = 0; i < n; i++) {
         const key = `TESS:${1000 + i}`;
         const period = 0.5 * Math.exp(rand() * 4.5);
@@ -340,7 +341,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
         tx.onerror = () => reject(tx.error);
       });
       db.close();
-    });
+    }, DEFAULT_SEARCH_SETTINGS);
     await page.reload();
     const t0 = await now(page);
     const scatter = page.getByRole('group', { name: 'bls_depth against bls_period', exact: true });

@@ -272,8 +272,9 @@ export class JobRunState {
         this.forget();
         return;
       }
-      await this.show(job);
+      // Its real state first (Paused, Finished, …), then its rows: never "Not started" in between (issue 14).
       await this.settle(job);
+      await this.show(job);
     } catch (err) {
       this.fail(err);
     }
