@@ -11,13 +11,14 @@ import {
   type MastDeps,
   type NetworkSettings,
 } from '../mast/index.ts';
-import { pause } from '../mast/http.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { LightCurveFile } from '../lightcurve/file.ts';
 import { targetKey, type TargetId } from '../target.ts';
 import type { LightCurveCache } from './lc-cache.ts';
 import type { FetchHints, LightCurveSource } from './runner.ts';
 import type { TargetRecord } from './types.ts';
+import { probeHost } from './probe.ts';
+import type { Timers } from '../clock.ts';
 
 export interface NetworkSourceOptions {
   /** Product choice and download concurrency; read at each target. */
@@ -30,11 +31,9 @@ export interface NetworkSourceOptions {
   deps?: Omit<MastDeps, 'fetch' | 'signal'>;
   /** Time limit of an outage probe (default 10 s), so that a probe sent into a dead network cannot delay the next one. */
   probeTimeoutMs?: number;
+  /** The outage probe's clock (its time limit and the wait before it asks again); tests pass a manual one. */
+  timers?: Timers;
 }
-
-export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
-/** The wait before a probe that met a 5xx or its time limit asks once more. */
-export const PROBE_RETRY_MS = 1_000;
 
 /** What the source did, for the benchmark and the status line. */
 export interface SourceStats {
@@ -76,34 +75,9 @@ export class NetworkSource implements LightCurveSource {
     return this.answered.has(hostKey(url));
   }
 
-  /**
-   * Asks the host of `url` whether it answers, with a HEAD request of its own short time limit: any
-   * answer below 500 counts (a 404 or 405 from an endpoint that wants a POST still means the host is
-   * up and lets this page read it); a refused request does not. A 5xx or a request past its limit is
-   * asked once more, a second later: a host that is back still drops a request now and then (MAST's
-   * intermittent 503s), and one such answer would otherwise cost a whole step of the outage's backoff
-   * (up to 30 s more). A refused request is not: that is the outage itself.
-   */
-  async probe(url: string, signal: AbortSignal): Promise<boolean> {
-    const first = await this.probeOnce(url, signal);
-    if (first !== 'flaky' || signal.aborted) return first === 'answered';
-    try {
-      await pause(PROBE_RETRY_MS, { fetch: this.fetchFn, signal });
-    } catch {
-      return false;
-    }
-    return (await this.probeOnce(url, signal)) === 'answered';
-  }
-
-  private async probeOnce(url: string, signal: AbortSignal): Promise<'answered' | 'flaky' | 'refused'> {
-    const timeout = AbortSignal.timeout(this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
-    try {
-      const response = await this.fetchFn(url, { method: 'HEAD', signal: AbortSignal.any([signal, timeout]) });
-      await response.body?.cancel();
-      return response.status < 500 ? 'answered' : 'flaky';
-    } catch {
-      return timeout.aborted && !signal.aborted ? 'flaky' : 'refused';
-    }
+  /** Whether the host of `url` answers again (see `probeHost`: one HEAD request, asked once more after a 5xx or a timeout). */
+  probe(url: string, signal: AbortSignal): Promise<boolean> {
+    return probeHost(this.fetchFn, url, signal, { timeoutMs: this.options.probeTimeoutMs, timers: this.options.timers });
   }
 
   get keepsCleaned(): boolean {
