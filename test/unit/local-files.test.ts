@@ -51,6 +51,25 @@ describe('jobs of local light-curve files', () => {
     expect(await store.localFile(job.id, WASP126)).toBeUndefined();
   });
 
+  it('leaves the outage probe and the answered hosts to the network source it wraps', async () => {
+    const store = { localFile: async () => undefined };
+    const asked: string[] = [];
+    const network = {
+      fetchFiles: async () => [],
+      hostAnswered: (url: string) => url.startsWith('http://mast.example/'),
+      probe: async (url: string) => (asked.push(url), false),
+    };
+    const source = new LocalFileSource(store, network);
+    expect(await source.probe!('http://mast.example/api', new AbortController().signal)).toBe(false);
+    expect(asked).toEqual(['http://mast.example/api']);
+    expect(source.hostAnswered!('http://mast.example/x')).toBe(true);
+    expect(source.hostAnswered!('http://other.example/x')).toBe(false);
+    // A source without them stays without: the outage policy then probes by downloading again.
+    const plain = new LocalFileSource(store, { fetchFiles: async () => [] });
+    expect(plain.probe).toBeUndefined();
+    expect(plain.hostAnswered).toBeUndefined();
+  });
+
   it('refuses two files of the same name and an empty selection', async () => {
     const store = new IdbJobStore(await openJobsDb(new IDBFactory()));
     const f = lightCurveFile(WASP126);

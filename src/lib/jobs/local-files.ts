@@ -98,10 +98,18 @@ export function localJobFiles(files: LocalFile[], settings: SearchSettings, id: 
 
 /** The runner's source for a job whose targets name local files; other targets go to `fallback`. */
 export class LocalFileSource implements LightCurveSource {
+  readonly hostAnswered?: (url: string) => boolean;
+  readonly probe?: (url: string, signal: AbortSignal) => Promise<boolean>;
+
   constructor(
     private readonly store: { localFile(jobId: string, name: string): Promise<LocalFileRecord | undefined> },
     private readonly fallback: LightCurveSource,
-  ) {}
+  ) {
+    // The outage policy asks MAST through these. Without them it takes every probe as answered and
+    // tries downloads again instead, and a target that fails each such trial is failed by the outage.
+    if (fallback.hostAnswered) this.hostAnswered = (url) => fallback.hostAnswered!(url);
+    if (fallback.probe) this.probe = (url, signal) => fallback.probe!(url, signal);
+  }
 
   get keepsCleaned(): boolean {
     return this.fallback.keepsCleaned === true;
