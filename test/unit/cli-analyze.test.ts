@@ -1,26 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { gaussian, mulberry32 } from '../helpers/random.ts';
-import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
-
-const run = promisify(execFile);
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-const CLI = path.join(REPO_ROOT, 'src/cli/main.ts');
-
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+import { runCli as cli } from '../helpers/cli.ts';
+import { LIGHTCURVES } from '../helpers/paths.ts';
 
 describe('the CLI', () => {
   it('analyze prints the app CSV columns on stdout and messages on stderr', async () => {
