@@ -98,7 +98,7 @@ export class ProgressReporter {
   }
 
   private redraw(job: JobRecord): void {
-    const width = Math.max(20, (this.out.columns ?? 100) - 1);
+    const width = Math.max(20, (this.out.columns || 100) - 1);
     this.out.write(`\r\x1b[2K${this.status(job).slice(0, width)}`);
     this.lineShown = true;
   }
