@@ -6,6 +6,7 @@ import { isAnalysisThread, serveAnalysisApi } from '../lib/workers/node-thread.t
 import { UsageError } from './args.ts';
 import { ANALYZE_USAGE, analyzeCommand } from './commands/analyze.ts';
 import { BLS_USAGE, blsCommand } from './commands/bls.ts';
+import { isBlsThread, serveBlsSlices } from './commands/bls-threads.ts';
 import { MERGE_USAGE, mergeCommand } from './commands/merge.ts';
 import { RUN_USAGE, runCommand, type CommandContext } from './commands/run.ts';
 import { TLS_USAGE, tlsCommand } from './commands/tls.ts';
@@ -40,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
 
 if (isAnalysisThread()) {
   serveAnalysisApi();
+} else if (isBlsThread()) {
+  serveBlsSlices();
 } else {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),

@@ -27,15 +27,23 @@ export function isAnalysisThread(): boolean {
 }
 
 /**
+ * Starts the module `entry` (a file URL) on a worker_thread with `data` as its workerData; the
+ * module looks at the data to know its role. A `.ts` entry (run from source) gets tsx registered
+ * inside the thread, since Node 20 ignores `--import tsx` in a worker's execArgv.
+ */
+export function startNodeThread(entry: string, data: unknown): Worker {
+  return entry.endsWith('.ts')
+    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: data })
+    : new Worker(new URL(entry), { workerData: data });
+}
+
+/**
  * Starts `entry` (a module URL that calls `serveAnalysisApi` when `isAnalysisThread()`) on a
- * worker_thread and returns it as the pool sees a Web Worker. A `.ts` entry (run from source) gets
- * tsx registered inside the thread, since Node 20 ignores `--import tsx` in a worker's execArgv.
+ * worker_thread and returns it as the pool sees a Web Worker.
  */
 export function nodeAnalysisWorker(entry: string, kernel: KernelTarget = 'release'): globalThis.Worker {
   const data: ThreadData = { role: ANALYSIS_THREAD_ROLE, kernel };
-  const worker = entry.endsWith('.ts')
-    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: data })
-    : new Worker(new URL(entry), { workerData: data });
+  const worker = startNodeThread(entry, data);
   const listeners = new Map<unknown, (...args: unknown[]) => void>();
   let ended = false;
   const adapter = {
