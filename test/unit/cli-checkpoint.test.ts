@@ -171,6 +171,22 @@ describe('the journaled job store', () => {
     expect(csvAfter).toContain(',-0,');
   });
 
+  it('keeps working over several interrupted runs: each run logs under the first run\'s job id', async () => {
+    const file = path.join(dir(), 'out.csv.checkpoint');
+    const list = parseSampleList(LIST_TEXT, 'list.csv');
+    const keys = ['TESS:25155310', 'Kepler:11442793', 'K2:211495446'];
+    for (const [i, key] of keys.entries()) {
+      const run = await openCheckpointedJob(file, list, DEFAULT_SEARCH_SETTINGS, FINGERPRINT);
+      expect(run.replayed).toBe(i);
+      await run.store.recordResult(run.job.id, key, result(i));
+      run.log.close();
+    }
+    const last = await openCheckpointedJob(file, list, DEFAULT_SEARCH_SETTINGS, FINGERPRINT);
+    last.log.close();
+    expect([last.job.done, last.job.failed]).toEqual([3, 0]);
+    expect(await last.store.pendingTargets(last.job.id)).toEqual([]);
+  });
+
   it('refuses a checkpoint written for other settings, and leaves it untouched', async () => {
     const file = path.join(dir(), 'out.csv.checkpoint');
     const list = parseSampleList(LIST_TEXT, 'list.csv');

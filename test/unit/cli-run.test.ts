@@ -126,7 +126,7 @@ describe('cli run against the MAST stand-in', () => {
     expect(existsSync(path.join(dir, 'bad.csv'))).toBe(false);
   });
 
-  it('killed with SIGKILL mid-run, the same command continues and downloads nothing that was finished', async () => {
+  it('stopped by SIGTERM, then killed with SIGKILL, the same command continues and downloads nothing that was finished', async () => {
     const names = Array.from({ length: 4 }, (_, i) => `tess2018206045859-s0001-${String(SYNTHETIC_TIC_BASE + 1 + i).padStart(16, '0')}-0120-s_lc.fits`);
     const synthetic = path.join(dir, 'synthetic.csv');
     writeFileSync(synthetic, `target\n${names.map((_, i) => `TIC ${SYNTHETIC_TIC_BASE + 1 + i}`).join('\n')}\n`);
@@ -134,19 +134,33 @@ describe('cli run against the MAST stand-in', () => {
     const checkpoint = `${out}.checkpoint`;
     const args = ['run', synthetic, '--out', out, '--mast', mast.url, '--workers', '1', '--downloads', '1'];
     const finishedKeys = () => (existsSync(checkpoint) ? readFileSync(checkpoint, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => JSON.parse(l).k as string) : []);
+    /** Starts the run, waits until `count` targets are in the checkpoint, sends `signal`. */
+    const interrupt = async (count: number, signal: NodeJS.Signals) => {
+      const child = spawnCli(args);
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
+      const deadline = Date.now() + 120_000;
+      while (finishedKeys().length < count && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 25));
+      child.kill(signal);
+      return { ...(await ended), stderr };
+    };
 
-    const child = spawnCli(args);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    const deadline = Date.now() + 120_000;
-    while (finishedKeys().length < 2 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 25));
-    child.kill('SIGKILL');
-    expect(await ended).toBe('SIGKILL');
+    // SIGTERM (a Slurm time limit, a shutdown): in-flight work is dropped, the CSV is written with pending rows.
+    const term = await interrupt(1, 'SIGTERM');
+    expect(term.code, term.stderr).toBe(143);
+    expect(term.stderr).toContain('SIGTERM: stopping');
+    const afterTerm = rows(readFileSync(out, 'utf8')).data.map((d) => d.status);
+    expect(afterTerm.filter((x) => x === 'ok').length).toBe(finishedKeys().length);
+    expect(afterTerm).toContain('pending');
+
+    // SIGKILL: nothing runs after it; the checkpoint alone remembers.
+    const killed = await interrupt(finishedKeys().length + 1, 'SIGKILL');
+    expect(killed.signal).toBe('SIGKILL');
     const finished = finishedKeys();
-    expect(finished.length, stderr).toBeGreaterThanOrEqual(2);
+    expect(finished.length, killed.stderr).toBeGreaterThanOrEqual(2);
     expect(finished.length).toBeLessThan(4);
-    expect(existsSync(out)).toBe(false);
+    expect(new Set(finished).size).toBe(finished.length);
     const finishedFiles = names.filter((_, i) => finished.includes(`TESS:${SYNTHETIC_TIC_BASE + 1 + i}`));
     const before = new Map(names.map((n) => [n, mast.downloads(n)]));
     // A kill in the middle of a write leaves a cut line behind: the rerun must drop it.

@@ -88,7 +88,9 @@ export async function openCheckpointedJob(file: string, list: SampleList, settin
     }
     const job = await raw.getJob(created.id);
     if (!job) throw new AppError('storage-failed', 'the job vanished from the in-memory store');
-    return { store: journaled(raw, log), job, log, replayed: log.entries.length, repairedTail: log.repairedTail };
+    // Every line names the job by the log's own id, whichever run wrote it.
+    const journal: Journal = { append: (entry, key) => log.append({ ...entry, args: entry.args.map((a) => (a === created.id ? oldId : a)) }, key) };
+    return { store: journaled(raw, journal), job, log, replayed: log.entries.length, repairedTail: log.repairedTail };
   } catch (err) {
     log.close();
     throw err;
