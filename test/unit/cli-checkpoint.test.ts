@@ -143,6 +143,9 @@ describe('the journaled job store', () => {
       { method: 'retryFailed', key: undefined },
     ]);
     expect(await j.getJob()).toBe(11);
+    // A journal that cannot write makes the call fail, so the runner stops instead of going on unrecorded.
+    const broken = journaled(store, { append: () => { throw new AppError('storage-failed', 'disk full'); } });
+    await expect(broken.recordResult('job', 'TESS:2')).rejects.toThrow('disk full');
   });
 
   it('replays a checkpoint onto a new job: finished targets stay finished, the CSV is the same', async () => {

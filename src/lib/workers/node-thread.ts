@@ -28,11 +28,11 @@ export function isAnalysisThread(): boolean {
 
 /**
  * Starts the module `entry` (a file URL) on a worker_thread with `data` as its workerData; the
- * module looks at the data to know its role. A `.ts` entry (run from source) gets tsx registered
+ * module looks at the data to know its role. A TypeScript entry (run from source) gets tsx registered
  * inside the thread, since Node 20 ignores `--import tsx` in a worker's execArgv.
  */
 export function startNodeThread(entry: string, data: unknown): Worker {
-  return entry.endsWith('.ts')
+  return /\.[cm]?ts$/.test(entry)
     ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: data })
     : new Worker(new URL(entry), { workerData: data });
 }
