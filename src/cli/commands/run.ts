@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { AppError } from '../../lib/errors.ts';
 import { jobCsv } from '../../lib/jobs/export.ts';
 import { JobRunner } from '../../lib/jobs/runner.ts';
-import { NetworkSource } from '../../lib/jobs/source.ts';
+import { NetworkSource, type SourceStats } from '../../lib/jobs/source.ts';
 import type { JobStore } from '../../lib/jobs/store.ts';
 import type { JobRecord } from '../../lib/jobs/types.ts';
 import {
@@ -19,7 +19,9 @@ import {
   type NetworkSettings,
   type TessAuthor,
 } from '../../lib/mast/index.ts';
+import type { KernelTarget } from '../../lib/kernels/node.ts';
 import { parseSampleList, type SampleList } from '../../lib/samples/index.ts';
+import type { SearchSettings } from '../../lib/search/settings.ts';
 import { nodeAnalysisWorker } from '../../lib/workers/node-thread.ts';
 import { WorkerPool } from '../../lib/workers/pool.ts';
 import { choiceOption, numberOption, parse, UsageError } from '../args.ts';
@@ -113,23 +115,31 @@ async function resultsCsv(store: JobStore, job: JobRecord, list: SampleList, sha
   return shard ? shardCsv(csv, list.rows, shard, totalRows) : csv;
 }
 
-export async function runCommand(argv: string[], context: CommandContext): Promise<number> {
+/** Everything `run` was asked to do, checked. */
+interface RunRequest {
+  samplesPath: string;
+  out: string;
+  shard: Shard | null;
+  workers: number;
+  kernel: KernelTarget;
+  settings: SearchSettings;
+  network: NetworkSettings;
+  mast: MastConfig;
+  cache: string | null;
+  lightcurveBase: string;
+}
+
+function runRequest(argv: string[]): RunRequest {
   const { values, positionals } = parse(argv, RUN_OPTIONS);
   if (positionals.length !== 1) throw new UsageError('run takes exactly one sample list');
   if (typeof values.out !== 'string' || values.out === '') throw new UsageError('run needs --out RESULTS.csv');
   if (values.engine !== 'wasm') throw new UsageError('run uses the WASM kernels (--engine wasm)');
   if (values.format !== 'json' && values.format !== 'csv') throw new UsageError('run writes CSV (--format csv)');
-  const kernel = choiceOption(values.kernel, 'kernel', ['release', 'debug'] as const) ?? 'release';
-  const samplesPath = positionals[0];
-  const out = path.resolve(values.out);
   let shard: Shard | null = null;
   if (values.shard !== undefined) {
     shard = parseShard(String(values.shard));
     if (!shard) throw new UsageError(`--shard must be K/N with 0 <= K < N (e.g. 0/4 … 3/4), not "${String(values.shard)}"`);
   }
-  const workers = wholeOption(values.workers, 'workers', 1) ?? defaultWorkers();
-  const settings = searchSettingsFrom(values);
-  const network = networkFrom(values);
   let mast: MastConfig = DEFAULT_MAST_CONFIG;
   if (values.mast !== undefined) {
     // One base for every host, as the page's ?mast= (the stand-in, a relay or a mirror serves them all).
@@ -141,7 +151,77 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
     }
     mast = { ...DEFAULT_MAST_CONFIG, apiBase: base, downloadBase: base, archiveBase: base, cloudBase: base };
   }
+  return {
+    samplesPath: positionals[0],
+    out: path.resolve(values.out),
+    shard,
+    workers: wholeOption(values.workers, 'workers', 1) ?? defaultWorkers(),
+    kernel: choiceOption(values.kernel, 'kernel', ['release', 'debug'] as const) ?? 'release',
+    settings: searchSettingsFrom(values),
+    network: networkFrom(values),
+    mast,
+    cache: typeof values.cache === 'string' ? values.cache : null,
+    lightcurveBase: lightcurveBase(values['lightcurve-base'], positionals[0]),
+  };
+}
 
+/** How the runner's pass ended, as far as the exit status is concerned. */
+interface PassEnd {
+  error?: AppError;
+  signal?: NodeJS.Signals;
+  stats?: SourceStats;
+}
+
+/** Runs the job's pending targets to the end, or until a signal; the pool is gone when it returns. */
+async function runPending(request: RunRequest, store: JobStore, job: JobRecord, progress: ProgressReporter, entry: string): Promise<PassEnd> {
+  const end: PassEnd = {};
+  const pool = new WorkerPool(Math.max(1, request.workers), () => nodeAnalysisWorker(entry, request.kernel));
+  const cacheErrors = new Set<string>();
+  const source = new NetworkSource(() => request.mast, fileAwareFetch, request.lightcurveBase, {
+    network: () => request.network,
+    cache: request.cache === null ? null : DiskLightCurveCache.open(request.cache),
+    onCacheError: (err) => {
+      if (cacheErrors.has(err.message)) return;
+      cacheErrors.add(err.message);
+      progress.message(`light-curve cache not used for a file: ${err.message}`);
+    },
+  });
+  end.stats = source.stats;
+  const runner = new JobRunner(
+    store,
+    source,
+    pool,
+    {
+      onResult: (j, target, result) => progress.result(j, target, result),
+      onStop: (_reason, error) => {
+        if (error) end.error = error;
+      },
+    },
+    { downloads: request.network.downloadConcurrency, prefetch: request.network.prefetchLimit || undefined },
+  );
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (end.signal) process.exit(exitStatusOf(signal));
+    end.signal = signal;
+    progress.message(`${signal}: stopping; finished targets are in the checkpoint, the rest stay pending (${signal === 'SIGINT' ? 'Ctrl-C again' : 'a second signal'} quits at once)`);
+    runner.dispose();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await runner.run(job.id);
+  } finally {
+    pool.terminate();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return end;
+}
+
+const exitStatusOf = (signal: NodeJS.Signals) => (signal === 'SIGINT' ? 130 : 143);
+
+export async function runCommand(argv: string[], context: CommandContext): Promise<number> {
+  const request = runRequest(argv);
+  const { samplesPath, out, shard } = request;
   let bytes: Buffer;
   try {
     bytes = await readFile(samplesPath);
@@ -155,83 +235,36 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
   const progress = new ProgressReporter(process.stderr);
   await mkdir(path.dirname(out), { recursive: true });
   const checkpoint = checkpointPath(out);
-  const { store, job: opened, log, replayed, repairedTail } = await openCheckpointedJob(checkpoint, list, settings, {
+  const { store, job: opened, log, replayed, repairedTail } = await openCheckpointedJob(checkpoint, list, request.settings, {
     samplesSha256: createHash('sha256').update(bytes).digest('hex'),
     samplesFile: path.basename(samplesPath),
     shard: shard ? formatShard(shard) : null,
-    settings: { ...settings, tessAuthors: network.tessAuthors, segmentLimit: network.segmentLimit },
+    settings: { ...request.settings, tessAuthors: request.network.tessAuthors, segmentLimit: request.network.segmentLimit },
   });
   const what = `${list.rows.length} rows${shard ? ` (shard ${formatShard(shard)} of ${whole.rows.length})` : ''}, ${opened.nTargets} targets`;
   const resumed = opened.done + opened.failed;
   if (repairedTail) progress.message(`${checkpoint}: dropped its last line, cut short when the previous run was killed`);
-  progress.start(
-    opened,
-    resumed > 0 || replayed > 0
-      ? `${what}: continuing from ${checkpoint} (${resumed} targets already finished)`
-      : `${what}: checkpoint ${checkpoint}`,
-  );
+  progress.start(opened, resumed > 0 || replayed > 0 ? `${what}: continuing from ${checkpoint} (${resumed} targets already finished)` : `${what}: checkpoint ${checkpoint}`);
 
-  let stop: { reason: string; error?: AppError } | null = null;
-  let interrupted: NodeJS.Signals | null = null;
   const started = Date.now();
-  let sourceStats: NetworkSource['stats'] | null = null;
-  if (opened.done + opened.failed < opened.nTargets) {
-    const pool = new WorkerPool(Math.max(1, workers), () => nodeAnalysisWorker(context.entry, kernel));
-    const cacheErrors = new Set<string>();
-    const source = new NetworkSource(() => mast, fileAwareFetch, lightcurveBase(values['lightcurve-base'], samplesPath), {
-      network: () => network,
-      cache: typeof values.cache === 'string' ? DiskLightCurveCache.open(values.cache) : null,
-      onCacheError: (err) => {
-        if (cacheErrors.has(err.message)) return;
-        cacheErrors.add(err.message);
-        progress.message(`light-curve cache not used for a file: ${err.message}`);
-      },
-    });
-    sourceStats = source.stats;
-    const runner = new JobRunner(
-      store,
-      source,
-      pool,
-      {
-        onResult: (job, target, result) => progress.result(job, target, result),
-        onStop: (reason, error) => (stop = { reason, error }),
-      },
-      { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined },
-    );
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (interrupted) process.exit(signal === 'SIGINT' ? 130 : 143);
-      interrupted = signal;
-      progress.message(`${signal}: stopping; finished targets are in the checkpoint, the rest stay pending (${signal === 'SIGINT' ? 'Ctrl-C again' : 'a second signal'} quits at once)`);
-      runner.dispose();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      await runner.run(opened.id);
-    } finally {
-      pool.terminate();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+  let end: PassEnd = {};
+  try {
+    if (resumed < opened.nTargets) end = await runPending(request, store, opened, progress, context.entry);
+  } finally {
+    log.close();
   }
-  log.close();
 
   const job = (await store.getJob(opened.id))!;
   progress.finish(job);
   await writeAtomically(out, await resultsCsv(store, job, list, shard, whole.rows.length));
   const remaining = job.nTargets - job.done - job.failed;
-  const stats = sourceStats as NetworkSource['stats'] | null;
-  const network_ = stats ? `; ${stats.networkFiles} files downloaded (${(stats.networkBytes / 1e6).toFixed(1)} MB), ${stats.cachedFiles} from the cache` : '';
-  progress.message(
-    `wrote ${out}: ${list.rows.length} rows; ${job.done} targets ok, ${job.failed} failed, ${remaining} pending; ` +
-      `${formatDuration((Date.now() - started) / 1000)}${network_}`,
-  );
-  const stopped = stop as { reason: string; error?: AppError } | null;
-  if (stopped?.error) {
-    progress.message(`the run stopped: ${stopped.error.name}: ${stopped.error.message}`);
+  const files = end.stats ? `; ${end.stats.networkFiles} files downloaded (${(end.stats.networkBytes / 1e6).toFixed(1)} MB), ${end.stats.cachedFiles} from the cache` : '';
+  progress.message(`wrote ${out}: ${list.rows.length} rows; ${job.done} targets ok, ${job.failed} failed, ${remaining} pending; ${formatDuration((Date.now() - started) / 1000)}${files}`);
+  if (end.error) {
+    progress.message(`the run stopped: ${end.error.name}: ${end.error.message}`);
     return 1;
   }
-  if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
+  if (end.signal) return exitStatusOf(end.signal);
   if (remaining > 0) {
     progress.message(`${remaining} targets were not finished; run the same command again to continue`);
     return 1;
