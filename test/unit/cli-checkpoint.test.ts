@@ -75,6 +75,15 @@ describe('the checkpoint log', () => {
     expect(third.entries.map((e) => e.args[1])).toEqual(['TESS:1', 'TESS:3']);
   });
 
+  it('starts again over a header cut short (a kill before the first line was down)', () => {
+    const file = path.join(dir(), 'out.csv.checkpoint');
+    writeFileSync(file, '{"kind":"transit-features checkp');
+    const log = CheckpointLog.open(file, header('job-new'));
+    log.close();
+    expect(log.header.jobId).toBe('job-new');
+    expect(JSON.parse(readFileSync(file, 'utf8').split('\n')[0]).jobId).toBe('job-new');
+  });
+
   it('refuses a damaged line in the middle, naming it, and a file that is not a checkpoint', () => {
     const file = path.join(dir(), 'out.csv.checkpoint');
     const log = CheckpointLog.open(file, header());

@@ -84,7 +84,8 @@ export class CheckpointLog {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw storage(`cannot read the checkpoint ${file}`, err);
     }
-    if (text === null || text === '') return CheckpointLog.create(file, header);
+    // No whole line yet: the first run was killed before its header was down. Start it again.
+    if (text === null || !text.includes('\n')) return CheckpointLog.create(file, header);
     const { stored, entries, goodBytes } = parse(text, file);
     let fd: number;
     try {
