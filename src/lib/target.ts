@@ -9,11 +9,16 @@ export interface TargetId {
   id: number;
 }
 
+// Between prefix and digits: spaces or underscores, or one hyphen right after the prefix (`TIC-123`).
+// `TIC -5` is a signed number, not a separator, and is refused (see signedOrDecimal).
 const PREFIXES: Array<[RegExp, Mission]> = [
-  [/^(?:tic|tess)[\s_-]*(\d+)$/i, 'TESS'],
-  [/^(?:kic|kplr)[\s_-]*(\d+)$/i, 'Kepler'],
-  [/^(?:epic|ktwo)[\s_-]*(\d+)$/i, 'K2'],
+  [/^(?:tic|tess)(?:[\s_]*|-)(\d+)$/i, 'TESS'],
+  [/^(?:kic|kplr)(?:[\s_]*|-)(\d+)$/i, 'Kepler'],
+  [/^(?:epic|ktwo)(?:[\s_]*|-)(\d+)$/i, 'K2'],
 ];
+const PREFIX_WORD = /^(?:tic|tess|kic|kplr|epic|ktwo)/i;
+/** A number with a sign, a decimal point or an exponent, after an optional catalogue prefix. */
+const SIGNED_OR_DECIMAL = /^(?:(?:tic|tess|kic|kplr|epic|ktwo)[\s_]*)?(?:[+-]\s*[\d.]|\d*\.\d|\d+\.|\d+e[+-]?\d)[\d.eE+-]*$/i;
 
 const MISSION_WORDS: Record<string, Mission> = {
   tess: 'TESS',
@@ -45,6 +50,11 @@ export function parseTarget(text: string, mission?: Mission | null): TargetId {
       }
       return { mission: m, id: checkId(match[1], s) };
     }
+  }
+  if (SIGNED_OR_DECIMAL.test(s)) {
+    const word = PREFIX_WORD.exec(s)?.[0].toLowerCase();
+    const catalogue = word ? CATALOGUE[MISSION_WORDS[word === 'kplr' ? 'kic' : word === 'ktwo' ? 'epic' : word]] : mission ? CATALOGUE[mission] : 'TIC, KIC or EPIC';
+    throw new AppError('invalid-sample-row', `target "${s}" is not a valid id: a ${catalogue} id is a whole number without a sign, a decimal point or an exponent`);
   }
   if (/^\d+$/.test(s)) {
     if (!mission) {
@@ -98,7 +108,7 @@ export function parseTargetOrName(text: string, mission?: Mission | null): Targe
   } catch (err) {
     const s = text.trim();
     // A catalogue prefix means an id, however mistyped (`KIC 11442793x`, `TIC abc`): never a name.
-    const looksLikeId = /^(?:tic|tess|kic|kplr|epic|ktwo)(?:$|[\s_:-]|\d)/i.test(s) || /^\d+$/.test(s);
+    const looksLikeId = /^(?:tic|tess|kic|kplr|epic|ktwo)(?:$|[\s_:-]|\d)/i.test(s) || /^\d+$/.test(s) || SIGNED_OR_DECIMAL.test(s);
     if (s === '' || looksLikeId || !/[a-z]/i.test(s) || s.length > 64) throw err;
     return { kind: 'name', name: s, mission: mission ?? null };
   }

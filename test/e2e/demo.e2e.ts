@@ -23,6 +23,9 @@ describe('the built-in demo', () => {
       if (!r.url().startsWith(app.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreign.push(r.url());
     });
     page.on('pageerror', (e) => errors.push(String(e)));
+    // The demo runs under the Content-Security-Policy that serveApp sends, as npm start does.
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
+    page.on('console', (m) => m.text().startsWith('CSP: ') && errors.push(m.text()));
     // No ?mast=: the default is the real MAST, which the demo must not need.
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Try the demo', exact: true }).click();

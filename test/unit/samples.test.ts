@@ -60,20 +60,29 @@ describe('NASA Exoplanet Archive KOI cumulative export', () => {
     expect(kepler90.every((r) => r.problem === undefined)).toBe(true);
   });
 
-  it('treats the 363 empty koi_depth cells as absent, and rejects the one zero depth', () => {
+  it('searches every row: the 363 empty koi_depth cells and the one zero depth are left empty and counted', () => {
     expect(list.rows.filter((r) => r.values[22] === '' && r.depthPpm === undefined && !r.problem)).toHaveLength(363);
     const noDepth = list.rows.find((r) => r.line === 385)!;
     expect(noDepth.values[1]).toBe('K01046.01');
     expect(noDepth.depthPpm).toBeUndefined();
     expect(noDepth.period).toBe(0.73452496);
-    expect(list.nInvalid).toBe(1);
-    expect(list.nValid).toBe(9563);
-    const zero = list.rows.find((r) => r.problem)!;
-    expect(zero.line).toBe(8554);
+    expect(list.nInvalid).toBe(0);
+    expect(list.nValid).toBe(9564);
+    expect(list.nTargets).toBe(8214);
+    const zero = list.rows.find((r) => r.line === 8554)!;
     expect(zero.values[1]).toBe('K00126.02');
-    expect(zero.problem).toBe('column "koi_depth": "0.0000e+00" must be greater than 0');
-    expect(zero.target).toBeUndefined();
-    expect(zero.key).toBeUndefined();
+    expect(zero.values[22]).toBe('0.0000e+00');
+    expect(zero.problem).toBeUndefined();
+    expect(zero.depthPpm).toBeUndefined();
+    expect(zero).toMatchObject({ key: 'Kepler:5897826', period: expect.any(Number) });
+    expect(list.warnings!.find((w) => w.column === 'koi_depth' && w.problem === 'not positive')).toEqual({
+      column: 'koi_depth',
+      problem: 'not positive',
+      rows: 1,
+      lines: [8554],
+    });
+    expect(list.warnings!.find((w) => w.column === 'koi_depth' && w.problem === 'missing')?.rows).toBe(363);
+    expect(list.delimiter).toBe(',');
   });
 
   it('takes the disposition as the label', () => {
@@ -126,7 +135,7 @@ describe('NASA Exoplanet Archive TOI export', () => {
     expect(row.star).toEqual({ radiusRsun: 1.24175, logg: 4.28004, teffK: 5800 });
   });
 
-  it('reads stellar parameters from our own columns, and refuses a bad one by name', () => {
+  it('reads stellar parameters from our own columns, and leaves a bad one empty, by name', () => {
     const text = [
       'target,star_radius_rsun,star_mass_msun,ld_u1,ld_u2',
       'TIC 25155310,1.27,1.12,0.4804,0.1867',
@@ -136,7 +145,9 @@ describe('NASA Exoplanet Archive TOI export', () => {
     const ours = parseSampleList(text, 'stars.csv');
     expect(ours.rows[0].star).toEqual({ radiusRsun: 1.27, massMsun: 1.12, ldU1: 0.4804, ldU2: 0.1867 });
     expect(ours.rows[1].star).toBeUndefined();
-    expect(ours.rows[2].problem).toBe('column "star_radius_rsun": "-1" must be greater than 0');
+    expect(ours.rows[2].problem).toBeUndefined();
+    expect(ours.rows[2].star).toBeUndefined();
+    expect(ours.warnings!.find((w) => w.problem === 'not positive')).toEqual({ column: 'star_radius_rsun', problem: 'not positive', rows: 1, lines: [4] });
   });
 
   it('keeps the 107 rows with an empty pl_orbper as valid rows without a period', () => {

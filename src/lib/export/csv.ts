@@ -13,10 +13,29 @@ export interface ResultRow {
 
 const STATUS_COLUMNS = ['status', 'error'] as const;
 
+/** What a spreadsheet may take for the start of a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = '[+-]?(?:(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|inf|infinity|nan)';
+/** A number, or numbers joined by `;` (the per-transit columns): data, never a formula. */
+const NUMBERS = new RegExp(`^${NUMBER}(?:;${NUMBER})*$`, 'i');
+
+/**
+ * A text cell made safe to open in a spreadsheet: one that starts with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return gets a leading `'`, so Excel, LibreOffice and Sheets show it as text instead of
+ * running it (`=HYPERLINK(...)`, `+cmd|'/c calc'!A0`). Numbers are data and stay as they are:
+ * `-0.0012`, `+3`, `-inf`, `1e-5;-2.5`.
+ */
+export function neutralizeFormula(text: string): string {
+  return FORMULA_START.test(text) && !NUMBERS.test(text) ? `'${text}` : text;
+}
+
 /**
  * The results CSV: one row per input row, in input order; the input columns first (values unchanged),
  * then `status`, `error`, then the feature columns in the given order. RFC 4180 quoting (papaparse
  * `unparse` quotes fields holding commas, quotes, line breaks or edge spaces), `\n` line endings.
+ *
+ * Every text cell (input values and column names, target names, error messages, text features) goes
+ * through neutralizeFormula; numbers are written as numbers.
  *
  * Name collisions: an input column named like an output column (`status`, `error` or a feature) keeps
  * its values but is renamed `input_<name>` (prefix repeated until unique), so that readers looking up
@@ -25,11 +44,14 @@ const STATUS_COLUMNS = ['status', 'error'] as const;
  */
 export function buildResultsCsv(inputColumns: string[], featureColumns: readonly string[], rows: ResultRow[]): string {
   const outputColumns = [...STATUS_COLUMNS, ...featureColumns];
-  const header = [...renameInputColumns(inputColumns, outputColumns), ...outputColumns];
+  const header = [...renameInputColumns(inputColumns, outputColumns).map(neutralizeFormula), ...outputColumns];
   const data = rows.map((row) => {
-    const input = inputColumns.map((_, i) => row.values[i] ?? '');
-    const features = featureColumns.map((name) => formatCell(row.features?.[name]));
-    return [...input, row.status, row.error ?? '', ...features];
+    const input = inputColumns.map((_, i) => neutralizeFormula(row.values[i] ?? ''));
+    const features = featureColumns.map((name) => {
+      const value = row.features?.[name];
+      return typeof value === 'string' ? neutralizeFormula(value) : formatCell(value);
+    });
+    return [...input, row.status, neutralizeFormula(row.error ?? ''), ...features];
   });
   return Papa.unparse({ fields: header, data }, { newline: '\n', quotes: false, escapeFormulae: false }) + '\n';
 }

@@ -4,6 +4,7 @@ import {
   downloadProduct,
   fetchFitsUrl,
   findLightCurves,
+  listedFileUrl,
   resolveTarget,
   type LightCurveProduct,
   type MastConfig,
@@ -67,7 +68,8 @@ export class NetworkSource implements LightCurveSource {
         target.lightcurveUrls.map(async (url) => {
           const href = new URL(url, this.baseUrl).href;
           const name = decodeURIComponent(new URL(href).pathname.split('/').pop() || href);
-          const file = await this.cached(href, () => this.limited(() => fetchFitsUrl(href, deps)), { name, mission: target.target?.mission ?? target.nameMission }, mask);
+          const fetched = listedFileUrl(href, this.baseUrl, this.config());
+          const file = await this.cached(href, () => this.limited(() => fetchFitsUrl(fetched, deps, name)), { name, mission: target.target?.mission ?? target.nameMission }, mask);
           return file;
         }),
       );

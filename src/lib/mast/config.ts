@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import { isSecureOrLoopback } from './addresses.ts';
 
 /**
  * Where the client sends its requests. MAST's CORS headers are unknown (mast-and-formats.md §2.2),
@@ -52,6 +53,17 @@ export const DEFAULT_NETWORK_SETTINGS: NetworkSettings = Object.freeze({
   segmentLimit: 0,
 });
 
+/**
+ * The light-curve cache's namespace for a config: empty for MAST's own hosts (so existing caches
+ * stay valid), else the bases, so that files another host served (a `?mast=` link, a mirror, the
+ * stand-in) are only ever used again while that host is in force.
+ */
+export function cacheNamespace(config: MastConfig): string {
+  const bases = [config.apiBase, config.downloadBase, config.archiveBase ?? '', config.cloudBase ?? ''].map((b) => b.replace(/\/+$/, ''));
+  const mast = new Set([DEFAULT_MAST_CONFIG.apiBase, DEFAULT_MAST_CONFIG.downloadBase, DEFAULT_MAST_CONFIG.archiveBase, DEFAULT_MAST_CONFIG.cloudBase]);
+  return bases.every((b) => b === '' || mast.has(b)) ? '' : `hosts=${bases.join(' ')}|`;
+}
+
 /** Checks network settings typed in Settings, naming the field and the rule. */
 export function validateNetworkSettings(s: NetworkSettings): NetworkSettings {
   const whole = (field: string, value: number, min: number, max: number): number => {
@@ -79,20 +91,26 @@ export function validateNetworkSettings(s: NetworkSettings): NetworkSettings {
 export function mastConfigFromSearch(search: string, base: MastConfig = DEFAULT_MAST_CONFIG): MastConfig {
   const value = new URLSearchParams(search).get('mast');
   if (value === null) return base;
-  const url = parseHttpUrl(value.trim());
-  if (url === null) {
-    throw new AppError('invalid-settings', `?mast=${value} is not an http(s) URL; write it as e.g. ?mast=http://127.0.0.1:8765`, {
+  if (parseMastUrl(value.trim()) === null) {
+    throw new AppError('invalid-settings', `?mast=${value} is not an https URL (or http to localhost / 127.0.0.1); write it as e.g. ?mast=http://127.0.0.1:8765`, {
       value,
     });
   }
-  const normalized = value.trim().replace(/\/+$/, '');
-  return { ...base, apiBase: normalized, downloadBase: normalized, archiveBase: normalized, cloudBase: normalized };
+  return withMastBase(base, value);
+}
+
+/** Every MAST host replaced by one base (the stand-in and a mirror serve all four layouts under one base). */
+export function withMastBase(config: MastConfig, base: string): MastConfig {
+  const normalized = base.trim().replace(/\/+$/, '');
+  return { ...config, apiBase: normalized, downloadBase: normalized, archiveBase: normalized, cloudBase: normalized };
 }
 
 /** Checks a base URL typed in Settings the same way, naming the field in the message. */
 export function normalizeBaseUrl(field: string, value: string): string {
-  if (parseHttpUrl(value.trim()) === null) {
-    throw new AppError('invalid-settings', `${field}: "${value}" is not an http(s) URL, e.g. https://mast.stsci.edu`, { value });
+  if (parseMastUrl(value.trim()) === null) {
+    throw new AppError('invalid-settings', `${field}: "${value}" is not an https URL (or http to localhost / 127.0.0.1), e.g. https://mast.stsci.edu`, {
+      value,
+    });
   }
   return value.trim().replace(/\/+$/, '');
 }
@@ -102,11 +120,19 @@ export function normalizeOptionalUrl(field: string, value: string | undefined): 
   return (value ?? '').trim() === '' ? '' : normalizeBaseUrl(field, value ?? '');
 }
 
-/** Checks and normalises every URL of a config (Settings' Save). The proxy prefix keeps its tail. */
+/**
+ * Checks and normalises every URL of a config (Settings' Save). The proxy prefix keeps its tail. A
+ * proxy sees every request and every file, so it must be reached over https (or on this machine):
+ * over plain http anyone on the way could read and change what it relays.
+ */
 export function normalizeMastConfig(c: MastConfig): MastConfig {
   const proxy = (c.proxyPrefix ?? '').trim();
-  if (proxy !== '' && parseHttpUrl(proxy) === null) {
-    throw new AppError('invalid-settings', `Proxy prefix: "${proxy}" is not an http(s) URL, e.g. https://relay.example/?url=`, { value: proxy });
+  if (proxy !== '' && parseMastUrl(proxy) === null) {
+    throw new AppError(
+      'invalid-settings',
+      `Proxy prefix: "${proxy}" is not an https URL (or http to localhost / 127.0.0.1), e.g. https://relay.example/?url=`,
+      { value: proxy },
+    );
   }
   return {
     apiBase: normalizeBaseUrl('MAST API base URL', c.apiBase),
@@ -128,10 +154,11 @@ export function viaProxy(config: MastConfig, url: string): string {
   return prefix.endsWith('=') ? `${prefix}${encodeURIComponent(url)}` : `${prefix}${url}`;
 }
 
-function parseHttpUrl(text: string): URL | null {
+/** An https URL, or http to localhost / 127.0.0.1 (see isSecureOrLoopback), else null. */
+export function parseMastUrl(text: string): URL | null {
   try {
     const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+    return isSecureOrLoopback(url) ? url : null;
   } catch {
     return null;
   }

@@ -82,11 +82,25 @@ function combineFailures(failures: Array<{ via: string; err: AppError }>, produc
 
 /**
  * The same checked download for a light curve named by a plain URL (the bundled demo files, a
- * user's own list); the file name in messages is the URL's last path segment.
+ * user's own list); the file name in messages is the URL's last path segment unless given.
  */
-export async function fetchFitsUrl(url: string, deps: MastDeps): Promise<ArrayBuffer> {
-  const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || url);
-  return fetchFits(url, name, deps, `there is no file at ${url}`);
+export async function fetchFitsUrl(url: string, deps: MastDeps, name?: string): Promise<ArrayBuffer> {
+  const fileName = name ?? decodeURIComponent(new URL(url).pathname.split('/').pop() || url);
+  return fetchFits(url, fileName, deps, `there is no file at ${url}`);
+}
+
+/**
+ * A sample list's `lightcurve_url` as it is fetched: a file on the page's own origin (the demo)
+ * as it is, any other through the proxy prefix when one is set, as MAST's URLs are.
+ */
+export function listedFileUrl(href: string, pageUrl: string, config: MastConfig): string {
+  let sameOrigin = false;
+  try {
+    sameOrigin = new URL(href).origin === new URL(pageUrl).origin;
+  } catch {
+    sameOrigin = false;
+  }
+  return sameOrigin ? href : viaProxy(config, href);
 }
 
 async function fetchFits(url: string, name: string, deps: MastDeps, notFound: string): Promise<ArrayBuffer> {

@@ -1,5 +1,6 @@
 import { AppError, type ErrorCode } from '../errors.ts';
 import { hostOf } from './config.ts';
+import { RelayUnreachableError } from './relay-client.ts';
 
 /**
  * What the client needs from its surroundings. `fetch` is injected so the browser, Node and tests
@@ -108,6 +109,15 @@ function classify(err: unknown, url: string, failureCode: ErrorCode, timeoutMs: 
   // the body streams; the caller's abort was handled before we get here.
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new AppError(failureCode, `${hostOf(url)} did not answer within ${timeoutMs / 1000} s`, { transient: true, url });
+  }
+  // Blocked directly, and the page's relay (npm start) could not reach the host either: the network
+  // or the host is down. Still network-blocked, the code for "no answer could be read".
+  if (err instanceof RelayUnreachableError) {
+    return new AppError(
+      'network-blocked',
+      `could not reach ${hostOf(url)}: the browser blocked the direct request and the relay of the server that serves this page could not reach it either (${err.reason})`,
+      { transient: true, url, cause: message, relayed: true },
+    );
   }
   // fetch rejects with a bare TypeError, and no status, both when CORS hides the response and when
   // the network is down; the two cannot be told apart from script (Fetch standard, "network error").

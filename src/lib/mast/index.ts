@@ -3,10 +3,12 @@ export {
   DEFAULT_MAST_CONFIG,
   DEFAULT_NETWORK_SETTINGS,
   TESS_AUTHORS,
+  cacheNamespace,
   mastConfigFromSearch,
   normalizeBaseUrl,
   normalizeMastConfig,
   validateNetworkSettings,
+  withMastBase,
   type MastConfig,
   type NetworkSettings,
   type TessAuthor,
@@ -22,5 +24,5 @@ export {
   type LightCurveProduct,
   type ProductChoice,
 } from './find.ts';
-export { downloadProduct, downloadUrl, fetchFitsUrl, mirrorPaths, productUrls } from './download.ts';
+export { downloadProduct, downloadUrl, fetchFitsUrl, listedFileUrl, mirrorPaths, productUrls } from './download.ts';
 export { parseTargetOrName, resolveTarget, type TargetSpec } from './resolve.ts';

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.ts';
 import { parseMission, parseTarget, parseTargetOrName, type Mission, type TargetId } from '../target.ts';
-import { readBkjdAsBjd, readFullBjd, readNumber, readPositive, readText, readUrls, RowProblem } from './fields.ts';
+import { readBkjdAsBjd, readFullBjd, readNumber, readPositive, readText, readUrls, RowProblem, type NoteValue, type UrlContext } from './fields.ts';
 import type { SampleFormat, SampleRow, StarParams } from './types.ts';
 
 /** A row's value by (lower-case) column name; undefined when the file has no such column. */
@@ -11,11 +11,18 @@ export type RowFields = Pick<
   'target' | 'name' | 'nameMission' | 'label' | 'period' | 'depthPpm' | 'durationHours' | 'epochBjd' | 'lightcurveUrls' | 'star'
 >;
 
+/** How a format's reader gets a row's values and reports the catalogue values it leaves empty. */
+export interface RowReader {
+  get: Getter;
+  note: NoteValue;
+  urls: UrlContext;
+}
+
 /** Reads the stellar columns named in `columns` (absent ones skipped); undefined when none has a value. */
-function readStar(get: Getter, columns: Partial<Record<keyof StarParams, string>>): StarParams | undefined {
+function readStar({ get, note }: RowReader, columns: Partial<Record<keyof StarParams, string>>): StarParams | undefined {
   const star: StarParams = {};
   for (const [field, column] of Object.entries(columns) as Array<[keyof StarParams, string]>) {
-    const value = field === 'ldU1' || field === 'ldU2' ? readNumber(column, get(column)) : readPositive(column, get(column));
+    const value = field === 'ldU1' || field === 'ldU2' ? readNumber(column, get(column), note) : readPositive(column, get(column), note);
     if (value !== undefined) star[field] = value;
   }
   return Object.keys(star).length > 0 ? star : undefined;
@@ -29,7 +36,7 @@ export interface FormatSpec {
   required: readonly string[];
   /** Columns this format reads; a header that repeats one of them is ambiguous. */
   reads: readonly string[];
-  read(get: Getter): RowFields;
+  read(row: RowReader): RowFields;
 }
 
 /** parseTarget's AppError, reworded to name the column. */
@@ -72,15 +79,15 @@ const ours: FormatSpec = {
     'target', 'mission', 'label', 'period', 'depth_ppm', 'duration_hours', 'epoch_bjd', 'lightcurve_url',
     'star_radius_rsun', 'star_mass_msun', 'star_logg', 'star_teff_k', 'ld_u1', 'ld_u2',
   ],
-  read: (get) => ({
-    ...readTargetOrName('target', get('target'), readMission('mission', get('mission'))),
-    label: readText(get('label')),
-    period: readPositive('period', get('period')),
-    depthPpm: readPositive('depth_ppm', get('depth_ppm')),
-    durationHours: readPositive('duration_hours', get('duration_hours')),
-    epochBjd: readFullBjd('epoch_bjd', get('epoch_bjd')),
-    lightcurveUrls: readUrls('lightcurve_url', get('lightcurve_url')),
-    star: readStar(get, {
+  read: (row) => ({
+    ...readTargetOrName('target', row.get('target'), readMission('mission', row.get('mission'))),
+    label: readText(row.get('label')),
+    period: readPositive('period', row.get('period'), row.note),
+    depthPpm: readPositive('depth_ppm', row.get('depth_ppm'), row.note),
+    durationHours: readPositive('duration_hours', row.get('duration_hours'), row.note),
+    epochBjd: readFullBjd('epoch_bjd', row.get('epoch_bjd'), row.note),
+    lightcurveUrls: readUrls('lightcurve_url', row.get('lightcurve_url'), row.urls),
+    star: readStar(row, {
       radiusRsun: 'star_radius_rsun',
       massMsun: 'star_mass_msun',
       logg: 'star_logg',
@@ -97,12 +104,12 @@ const seed: FormatSpec = {
   description: "the seed notebook's list: label, source, toi, tid, target_id, period, depth, duration, kepid",
   required: ['target_id', 'period', 'depth', 'duration'],
   reads: ['target_id', 'label', 'period', 'depth', 'duration'],
-  read: (get) => ({
+  read: ({ get, note }) => ({
     target: readTarget('target_id', get('target_id')),
     label: readText(get('label')),
-    period: readPositive('period', get('period')),
-    depthPpm: readPositive('depth', get('depth')),
-    durationHours: readPositive('duration', get('duration')),
+    period: readPositive('period', get('period'), note),
+    depthPpm: readPositive('depth', get('depth'), note),
+    durationHours: readPositive('duration', get('duration'), note),
   }),
 };
 
@@ -113,14 +120,14 @@ const koi: FormatSpec = {
     'a NASA Exoplanet Archive KOI (cumulative) export: kepid, koi_disposition, koi_period, koi_time0bk, koi_depth, koi_duration, …',
   required: ['kepid', 'koi_period'],
   reads: ['kepid', 'koi_disposition', 'koi_period', 'koi_depth', 'koi_duration', 'koi_time0bk', 'koi_srad', 'koi_slogg', 'koi_steff'],
-  read: (get) => ({
-    target: readTarget('kepid', get('kepid'), 'Kepler'),
-    label: readText(get('koi_disposition')),
-    period: readPositive('koi_period', get('koi_period')),
-    depthPpm: readPositive('koi_depth', get('koi_depth')),
-    durationHours: readPositive('koi_duration', get('koi_duration')),
-    epochBjd: readBkjdAsBjd('koi_time0bk', get('koi_time0bk')),
-    star: readStar(get, { radiusRsun: 'koi_srad', logg: 'koi_slogg', teffK: 'koi_steff' }),
+  read: (row) => ({
+    target: readTarget('kepid', row.get('kepid'), 'Kepler'),
+    label: readText(row.get('koi_disposition')),
+    period: readPositive('koi_period', row.get('koi_period'), row.note),
+    depthPpm: readPositive('koi_depth', row.get('koi_depth'), row.note),
+    durationHours: readPositive('koi_duration', row.get('koi_duration'), row.note),
+    epochBjd: readBkjdAsBjd('koi_time0bk', row.get('koi_time0bk'), row.note),
+    star: readStar(row, { radiusRsun: 'koi_srad', logg: 'koi_slogg', teffK: 'koi_steff' }),
   }),
 };
 
@@ -131,14 +138,14 @@ const toi: FormatSpec = {
     'a NASA Exoplanet Archive TOI export: toi, tid, tfopwg_disp, pl_orbper, pl_tranmid, pl_trandep, pl_trandurh, …',
   required: ['tid', 'toi'],
   reads: ['tid', 'tfopwg_disp', 'pl_orbper', 'pl_trandep', 'pl_trandurh', 'pl_tranmid', 'st_rad', 'st_logg', 'st_teff'],
-  read: (get) => ({
-    target: readTarget('tid', get('tid'), 'TESS'),
-    label: readText(get('tfopwg_disp')),
-    period: readPositive('pl_orbper', get('pl_orbper')),
-    depthPpm: readPositive('pl_trandep', get('pl_trandep')),
-    durationHours: readPositive('pl_trandurh', get('pl_trandurh')),
-    epochBjd: readFullBjd('pl_tranmid', get('pl_tranmid')),
-    star: readStar(get, { radiusRsun: 'st_rad', logg: 'st_logg', teffK: 'st_teff' }),
+  read: (row) => ({
+    target: readTarget('tid', row.get('tid'), 'TESS'),
+    label: readText(row.get('tfopwg_disp')),
+    period: readPositive('pl_orbper', row.get('pl_orbper'), row.note),
+    depthPpm: readPositive('pl_trandep', row.get('pl_trandep'), row.note),
+    durationHours: readPositive('pl_trandurh', row.get('pl_trandurh'), row.note),
+    epochBjd: readFullBjd('pl_tranmid', row.get('pl_tranmid'), row.note),
+    star: readStar(row, { radiusRsun: 'st_rad', logg: 'st_logg', teffK: 'st_teff' }),
   }),
 };
 

@@ -1,3 +1,4 @@
-export { parseSampleList } from './parse.ts';
+export { parseSampleList, readSampleFile, type ParseOptions } from './parse.ts';
 export { BKJD_OFFSET } from './fields.ts';
-export type { SampleFormat, SampleList, SampleRow, StarParams } from './types.ts';
+export { describeDelimiter, describeEncoding, describeWarning } from './summary.ts';
+export type { SampleFormat, SampleList, SampleRow, SampleWarning, StarParams } from './types.ts';

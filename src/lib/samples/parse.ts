@@ -1,20 +1,36 @@
 import { AppError } from '../errors.ts';
 import { nameKey, targetKey } from '../target.ts';
-import { RowProblem } from './fields.ts';
+import { decodeSampleBytes } from './decode.ts';
+import { RowProblem, type UrlContext, type ValueProblem } from './fields.ts';
 import { detectFormat, FORMATS, type FormatSpec } from './formats.ts';
 import { readCsvRecords, type CsvRecord } from './read-csv.ts';
-import type { SampleList, SampleRow } from './types.ts';
+import type { SampleList, SampleRow, SampleWarning } from './types.ts';
 
 /** How much of the start of a file is checked for binary bytes. */
 const SNIFF_CHARS = 65_536;
+/** Lines kept per warning, to point at examples. */
+const WARNING_LINES = 5;
+
+export interface ParseOptions extends UrlContext {
+  /** Called now and then with the share of the text read, 0 to 1. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** Reads a sample list from the file's bytes: decodes them (see decodeSampleBytes), then parseSampleList. */
+export function readSampleFile(bytes: Uint8Array, fileName: string, options: ParseOptions = {}): SampleList {
+  const { text, encoding } = decodeSampleBytes(bytes, fileName);
+  return { ...parseSampleList(text, fileName, options), encoding };
+}
 
 /**
  * Reads a target list in one of the accepted formats (see FORMATS). Every data row comes back, valid
  * or with the reason it is not; only file-level problems throw, as AppError('invalid-sample-file').
+ * Only an unusable target id (or `lightcurve_url`) makes a row invalid: catalogue values that cannot
+ * be used are left empty and counted in `warnings`.
  */
-export function parseSampleList(text: string, fileName: string): SampleList {
+export function parseSampleList(text: string, fileName: string, options: ParseOptions = {}): SampleList {
   if (looksBinary(text)) fileError(fileName, 'is not a text CSV file (it contains binary data)');
-  const records = readCsvRecords(text);
+  const { records, delimiter } = readCsvRecords(text, options.onProgress);
   if (records.length === 0) fileError(fileName, 'is empty (no header row)');
 
   const header = records[0];
@@ -31,9 +47,11 @@ export function parseSampleList(text: string, fileName: string): SampleList {
 
   const position = new Map<string, number>();
   keys.forEach((k, i) => position.set(k, i));
-  const rows = records.slice(1).map((record, index) => readRow(spec, position, columns.length, record, index));
+  const warnings = new Warnings();
+  const rows = records.slice(1).map((record, index) => readRow(spec, position, columns.length, record, index, warnings, options));
   const nInvalid = rows.reduce((n, r) => n + (r.problem === undefined ? 0 : 1), 0);
-  return { fileName, format: spec.format, columns, rows, nValid: rows.length - nInvalid, nInvalid };
+  const nTargets = new Set(rows.map((r) => r.key).filter((k) => k !== undefined)).size;
+  return { fileName, format: spec.format, columns, rows, nValid: rows.length - nInvalid, nInvalid, nTargets, delimiter, warnings: warnings.list() };
 }
 
 function readRow(
@@ -42,6 +60,8 @@ function readRow(
   nColumns: number,
   record: CsvRecord,
   index: number,
+  warnings: Warnings,
+  urls: UrlContext,
 ): SampleRow {
   const { line, fields: values } = record;
   if (record.quoteError) {
@@ -51,10 +71,15 @@ function readRow(
   if (values.length !== nColumns) {
     return { index, line, values, problem: `expected ${nColumns} fields (one per header column) but found ${values.length}` };
   }
+  const notes: Array<[string, ValueProblem]> = [];
   try {
-    const fields = spec.read((column) => {
-      const i = position.get(column);
-      return i === undefined ? undefined : values[i];
+    const fields = spec.read({
+      get: (column) => {
+        const i = position.get(column);
+        return i === undefined ? undefined : values[i];
+      },
+      note: (column, problem) => notes.push([column, problem]),
+      urls: { loopbackPage: urls.loopbackPage },
     });
     const row: SampleRow = fields.target
       ? { index, line, values, target: fields.target, key: targetKey(fields.target) }
@@ -68,10 +93,29 @@ function readRow(
     if (fields.epochBjd !== undefined) row.epochBjd = fields.epochBjd;
     if (fields.lightcurveUrls !== undefined) row.lightcurveUrls = fields.lightcurveUrls;
     if (fields.star !== undefined) row.star = fields.star;
+    // Counted only for rows that are searched: an invalid row's reason already says what is wrong.
+    for (const [column, problem] of notes) warnings.add(column, problem, line);
     return row;
   } catch (err) {
     if (err instanceof RowProblem) return { index, line, values, problem: err.message };
     throw err;
+  }
+}
+
+/** Catalogue values left empty, counted per column and reason, in the order first met. */
+class Warnings {
+  private readonly byKey = new Map<string, SampleWarning>();
+
+  add(column: string, problem: ValueProblem, line: number): void {
+    const key = `${column}\u0000${problem}`;
+    let w = this.byKey.get(key);
+    if (!w) this.byKey.set(key, (w = { column, problem, rows: 0, lines: [] }));
+    w.rows++;
+    if (w.lines.length < WARNING_LINES) w.lines.push(line);
+  }
+
+  list(): SampleWarning[] {
+    return [...this.byKey.values()];
   }
 }
 

@@ -11,8 +11,14 @@ export interface CsvRecord {
   endLine?: number;
 }
 
+/** Separators papaparse may guess, in its order of preference on a tie. */
+export const DELIMITERS = [',', '\t', ';', '|'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
 /**
- * Splits CSV text into records with their starting line numbers. `#` lines are comments (the NASA
+ * Splits CSV text into records with their starting line numbers, and says which separator it
+ * found: papaparse guesses among comma, tab, semicolon and bar from the first rows after the
+ * comments (the one that splits them into equal numbers of fields); a one-column file is comma. `#` lines are comments (the NASA
  * Exoplanet Archive starts its exports with them) and blank lines are skipped; both still count as
  * lines. A BOM is dropped and CRLF becomes LF first (one line break either way, so line numbers are
  * unchanged; a CRLF inside a quoted value becomes LF). Lone CRs are left as data.
@@ -20,7 +26,7 @@ export interface CsvRecord {
  * papaparse's step mode reports, per record, the offset just past it (`meta.cursor`); the record starts
  * at the previous record's end after any comment lines, which papaparse skips without a step.
  */
-export function readCsvRecords(raw: string): CsvRecord[] {
+export function readCsvRecords(raw: string, onProgress?: (fraction: number) => void): { records: CsvRecord[]; delimiter: Delimiter } {
   let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (text.includes('\r\n')) text = text.replace(/\r\n/g, '\n');
 
@@ -34,8 +40,10 @@ export function readCsvRecords(raw: string): CsvRecord[] {
     return line;
   };
 
+  const delimiter = guessDelimiter(text);
+  const every = 2000;
   Papa.parse<string[]>(text, {
-    delimiter: ',',
+    delimiter,
     newline: '\n',
     quoteChar: '"',
     comments: '#',
@@ -47,6 +55,7 @@ export function readCsvRecords(raw: string): CsvRecord[] {
         start = next === -1 ? text.length : next + 1;
       }
       end = result.meta.cursor;
+      if (onProgress && records.length % every === 0) onProgress(end / text.length);
       const fields = result.data;
       if (fields.length === 1 && fields[0].trim() === '') return; // a blank line is not a record
       const record: CsvRecord = { line: lineAt(start), fields };
@@ -58,7 +67,23 @@ export function readCsvRecords(raw: string): CsvRecord[] {
       records.push(record);
     },
   });
-  return records;
+  return { records, delimiter };
+}
+
+/**
+ * papaparse's guess over the first rows after the comments, blank lines left out (counted in, a
+ * trailing blank line makes a two-column file look ragged and the guess fall back to comma).
+ */
+function guessDelimiter(text: string): Delimiter {
+  const guessed = Papa.parse<string[]>(text.slice(0, 65_536), {
+    delimiter: '',
+    delimitersToGuess: [...DELIMITERS],
+    newline: '\n',
+    comments: '#',
+    skipEmptyLines: true,
+    preview: 10,
+  }).meta.delimiter;
+  return (DELIMITERS as readonly string[]).includes(guessed) ? (guessed as Delimiter) : ',';
 }
 
 function describeQuoteError(code: string): string {

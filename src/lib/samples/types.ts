@@ -1,4 +1,7 @@
 import type { Mission, TargetId } from '../target.ts';
+import type { SampleEncoding } from './decode.ts';
+import type { ValueProblem } from './fields.ts';
+import type { Delimiter } from './read-csv.ts';
 
 /** ours: this app's list; seed: the seed notebook's `supervised_dataset.csv`; koi/toi: NASA Exoplanet Archive exports. */
 export type SampleFormat = 'ours' | 'seed' | 'koi' | 'toi';
@@ -55,4 +58,20 @@ export interface SampleList {
   rows: SampleRow[];
   nValid: number;
   nInvalid: number;
+  /** Distinct work units (stars) among the valid rows. */
+  nTargets?: number;
+  /** The field separator found. */
+  delimiter?: Delimiter;
+  /** How the file's bytes were read (absent when the list was given as text). */
+  encoding?: SampleEncoding;
+  /** Catalogue values left empty in rows that are still searched. */
+  warnings?: SampleWarning[];
+}
+
+/** `rows` rows (of the searched ones) had `column` left empty for `problem`; `lines` are the first few. */
+export interface SampleWarning {
+  column: string;
+  problem: ValueProblem;
+  rows: number;
+  lines: number[];
 }

@@ -4,9 +4,13 @@ import { openJobsDb } from '../jobs/db.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
 import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
 import { NetworkSource } from '../jobs/source.ts';
+import { namespacedCache } from '../jobs/lc-cache-namespace.ts';
 import { IdbJobStore, type JobStore } from '../jobs/store.ts';
+import { cacheNamespace } from '../mast/config.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
-import { parseSampleList, type SampleList } from '../samples/index.ts';
+import type { SampleList } from '../samples/index.ts';
+import { MastAccess } from './mast-access.svelte.ts';
+import { SampleLoader } from './sample-loader.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 
 export type RunState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished' | 'elsewhere';
@@ -20,6 +24,10 @@ const RATE_WINDOW = 50;
  */
 export class AppState {
   readonly settings = new SettingsState();
+  /** Reading sample lists off the main thread. */
+  readonly samples = new SampleLoader();
+  /** MAST directly, or through the relay of `npm start`. */
+  readonly mastAccess = new MastAccess();
 
   /** A parsed sample list waiting for Start. */
   sampleList = $state.raw<SampleList | null>(null);
@@ -66,6 +74,7 @@ export class AppState {
   }
 
   async init(): Promise<void> {
+    const access = this.mastAccess.detect(this.settings);
     try {
       // Ask the browser not to evict finished results under storage pressure (it may say no).
       void globalThis.navigator?.storage?.persist?.().catch(() => false);
@@ -82,29 +91,28 @@ export class AppState {
     } catch (err) {
       this.error = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
     } finally {
+      await access;
       this.ready = true;
     }
   }
 
   async loadFile(file: File): Promise<void> {
-    this.loadError = null;
-    try {
-      const text = await file.text();
-      this.acceptList(parseSampleList(text, file.name));
-    } catch (err) {
-      this.sampleList = null;
-      this.loadError = toAppError(err, 'invalid-sample-file').message;
-    }
+    await this.loadList(() => this.samples.fromFile(file));
   }
 
   async loadDemo(): Promise<void> {
+    await this.loadList(() => this.samples.fromUrl(new URL('demo/sample-list.csv', document.baseURI), 'demo-sample-list.csv'));
+  }
+
+  private async loadList(read: () => Promise<SampleList>): Promise<void> {
     this.loadError = null;
     try {
-      const response = await fetch(new URL('demo/sample-list.csv', document.baseURI));
-      if (!response.ok) throw new AppError('invalid-sample-file', `the demo list could not be loaded (HTTP ${response.status})`);
-      this.acceptList(parseSampleList(await response.text(), 'demo-sample-list.csv'));
+      this.acceptList(await read());
     } catch (err) {
-      this.loadError = toAppError(err, 'invalid-sample-file').message;
+      const e = toAppError(err, 'invalid-sample-file');
+      if (e.name === 'aborted') return; // another list was chosen meanwhile
+      this.sampleList = null;
+      this.loadError = e.message;
     }
   }
 
@@ -205,9 +213,13 @@ export class AppState {
     const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
     this.pool = this.createPool(workers);
     const network = this.settings.networkSnapshot();
-    const source = new NetworkSource(() => this.settings.mastSnapshot(), undefined, undefined, {
+    const source = new NetworkSource(() => this.settings.mastSnapshot(), this.mastAccess.fetch, undefined, {
       network: () => network,
-      cache: network.cacheMb > 0 ? import('../jobs/lc-cache.ts').then((m) => m.IdbLightCurveCache.open(network.cacheMb * 1_000_000)) : null,
+      // Files from another host than MAST (a ?mast= link, a mirror) are cached apart from MAST's.
+      cache:
+        network.cacheMb > 0
+          ? import('../jobs/lc-cache.ts').then(async (m) => namespacedCache(await m.IdbLightCurveCache.open(network.cacheMb * 1_000_000), cacheNamespace(this.settings.mastSnapshot())))
+          : null,
       onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
     });
     const prefetch = { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined };

@@ -5,6 +5,7 @@ import {
   mastConfigFromSearch,
   normalizeMastConfig,
   validateNetworkSettings,
+  withMastBase,
   type MastConfig,
   type NetworkSettings,
   type TessAuthor,
@@ -40,6 +41,8 @@ export class SettingsState {
   durationsError = $state<string | null>(null);
   /** Set when the page URL fixed the MAST host. */
   mastFromUrl = $state(false);
+  /** The base `npm start -- --mast BASE` chose for this visit (not saved); null otherwise. */
+  mastFromServer = $state<string | null>(null);
   error = $state<string | null>(null);
 
   readonly maxWorkers = maxWorkers();
@@ -60,6 +63,13 @@ export class SettingsState {
     } catch (err) {
       this.error = `The page URL's mast parameter was ignored: ${(err as Error).message}`;
     }
+  }
+
+  /** The server's `--mast` base, for this visit only; the page address (`?mast=`) wins over it. */
+  useServerMast(base: string): void {
+    if (this.mastFromUrl) return;
+    this.mast = withMastBase(this.mast, base);
+    this.mastFromServer = base;
   }
 
   setDurations(text: string): void {
@@ -115,7 +125,7 @@ export class SettingsState {
       this.network = validateNetworkSettings(this.networkSnapshot());
       this.searchSnapshot();
       const value: StoredSettings = { workers: this.workers, network: this.networkSnapshot(), search: $state.snapshot(this.search) as SearchSettings };
-      if (!this.mastFromUrl) value.mast = $state.snapshot(this.mast) as MastConfig;
+      if (!this.mastFromUrl && !this.mastFromServer) value.mast = $state.snapshot(this.mast) as MastConfig;
       globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(value));
       this.error = null;
     } catch (err) {
@@ -124,7 +134,7 @@ export class SettingsState {
   }
 
   reset(): void {
-    this.mast = { ...DEFAULT_MAST_CONFIG };
+    this.mast = this.mastFromServer ? withMastBase({ ...DEFAULT_MAST_CONFIG }, this.mastFromServer) : { ...DEFAULT_MAST_CONFIG };
     this.mastFromUrl = false;
     this.network = structuredClone(DEFAULT_NETWORK_SETTINGS);
     this.workers = this.maxWorkers;
