@@ -20,7 +20,7 @@ import {
   type TessAuthor,
 } from '../../lib/mast/index.ts';
 import type { KernelTarget } from '../../lib/kernels/node.ts';
-import { parseSampleList, type SampleList } from '../../lib/samples/index.ts';
+import { readSampleFile, type SampleList } from '../../lib/samples/index.ts';
 import type { SearchSettings } from '../../lib/search/settings.ts';
 import { nodeAnalysisWorker } from '../../lib/workers/node-thread.ts';
 import { WorkerPool } from '../../lib/workers/pool.ts';
@@ -43,8 +43,8 @@ export const RUN_USAGE = `  cli run SAMPLES.csv --out RESULTS.csv [--mast BASE] 
       command again to continue after a crash, kill or time limit. --mast BASE replaces every MAST host
       (as the page's ?mast=); --cache DIR keeps light curves on disk for later runs; --shard K/N takes
       a deterministic share (0 <= K < N, every row of a star in one shard) for an array job, whose
-      parts "merge" joins. A relative lightcurve_url is read relative to --lightcurve-base (default:
-      the sample list's folder); file paths and file: URLs are read from disk. Workers default to SLURM_CPUS_PER_TASK, else the machine's cores.
+      parts "merge" joins. A lightcurve_url that is a path is read relative to --lightcurve-base
+      (default: the sample list's folder), from disk unless the base is a URL. Workers default to SLURM_CPUS_PER_TASK, else the machine's cores.
       Exit status 0 when every row ended (ok or failed), 1 when the run could not go on.`;
 
 const RUN_OPTIONS = {
@@ -228,8 +228,9 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
   } catch (err) {
     throw new AppError('invalid-sample-file', `cannot read the sample list ${samplesPath}: ${(err as Error).message}`);
   }
-  // Decoded as the browser's File.text() does (UTF-8, BOM dropped), so both parse the same text.
-  const whole = parseSampleList(new TextDecoder().decode(bytes), path.basename(samplesPath));
+  // Read as the page reads a picked file; the CLI runs on the user's own machine, as the page of
+  // `npm start` does, so light-curve URLs on this machine or its network are allowed.
+  const whole = readSampleFile(bytes, path.basename(samplesPath), { loopbackPage: true });
   const list = shard ? selectShard(whole, shard) : whole;
 
   const progress = new ProgressReporter(process.stderr);
