@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'kernel-error'
   | 'kernel-trap'
   | 'worker-crashed'
+  | 'timeout'
   | 'storage-quota'
   | 'storage-failed'
   | 'aborted';
@@ -38,6 +39,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'kernel-error',
   'kernel-trap',
   'worker-crashed',
+  'timeout',
   'storage-quota',
   'storage-failed',
   'aborted',

@@ -194,7 +194,7 @@ describe('MAST through the relay of npm start, and the Content-Security-Policy',
     await page.close();
   });
 
-  it('a static deployment (no relay) keeps today behaviour: the blocked host fails network-blocked; ?mast= is named and not saved', async () => {
+  it('a static deployment (no relay): the blocked first request pauses the job and says why (nothing failed); ?mast= is named and not saved', async () => {
     const page = await browser.context.newPage();
     const csp = await watch(page);
     await page.goto(`${staticApp.url}?mast=${encodeURIComponent(mast.url)}`);
@@ -203,10 +203,13 @@ describe('MAST through the relay of npm start, and the Content-Security-Policy',
     await page.getByLabel('Sample list', { exact: true }).setInputFiles({ name: 'one.csv', mimeType: 'text/csv', buffer: Buffer.from('target\nTIC 25155310\n') });
     await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('1 valid rows');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await waitForFinished(page, 60_000);
+    // A browser cannot tell a blocked host from a dead one: the job stops and says both (issue 10).
+    const banner = page.getByTestId('outage-banner');
+    await expect.poll(async () => (await banner.isVisible()) && (await banner.textContent()), { timeout: 60_000 }).toContain(`Could not reach MAST (${new URL(mast.url).host})`);
+    expect(await banner.textContent()).toMatch(/could not reach 127\.0\.0\.1:\d+: the browser blocked the response \(CORS\) or the network is down/);
+    await expect.poll(async () => ((await page.getByTestId('progress').textContent()) ?? '').replace(/\s+/g, ' ')).toMatch(/Paused · 0 done · 0 failed · 1 remaining/);
     const [row] = await downloadCsvRows(page);
-    expect(row.status).toBe('failed');
-    expect(row.error).toMatch(/^network-blocked: could not reach 127\.0\.0\.1:\d+: the browser blocked the response \(CORS\) or the network is down/);
+    expect(row.status).toBe('pending');
     expect(await page.getByTestId('relay-status').count()).toBe(0);
     // Settings saved during a ?mast= visit keep the MAST hosts out.
     await page.getByText('Settings', { exact: true }).click();

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockMast } from '../mock-mast/server.ts';
 import { launchBrowser, serveApp } from '../helpers/browser.ts';
+import { storedTargets } from '../helpers/stored-targets.ts';
 import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
 
 const SAMPLE_LIST = path.join(REPO_ROOT, 'test/fixtures/e2e/sample-list.csv');
@@ -33,31 +34,6 @@ const KNOWN_PERIODS: Record<string, number> = {
   'TIC 281459670': 3.1743504,
 };
 
-interface StoredTarget {
-  key: string;
-  status: string;
-  finishedAt?: number;
-}
-
-/** Reads the job's targets straight from the page's IndexedDB, as a person with devtools would. */
-function storedTargets(page: Page): Promise<StoredTarget[]> {
-  return page.evaluate(
-    () =>
-      new Promise<StoredTarget[]>((resolve, reject) => {
-        const open = indexedDB.open('transit-features');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const all = db.transaction('targets').objectStore('targets').getAll();
-          all.onerror = () => reject(all.error);
-          all.onsuccess = () => {
-            db.close();
-            resolve(all.result.map((t: StoredTarget) => ({ key: t.key, status: t.status, finishedAt: t.finishedAt })));
-          };
-        };
-      }),
-  );
-}
 
 async function progress(page: Page): Promise<{ done: number; failed: number; remaining: number; text: string }> {
   const text = (await page.getByTestId('progress').textContent()) ?? '';

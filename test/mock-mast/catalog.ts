@@ -254,10 +254,18 @@ export const SYNTHETIC_TIC_BASE = 9_000_000_000;
  * (SYNTHETIC_TIC_BASE + 1 …), each serving the bytes of one real fixture file (WASP-126's by
  * default) under its own name, so that a benchmark can run hundreds of targets against real data.
  */
-export function syntheticObservations(n: number, sourceFile = 'tess2018206045859-s0001-0000000025155310-0120-s_lc.fits'): CatalogObservation[] {
+export function syntheticObservations(
+  n: number,
+  sourceFile: string | readonly string[] = 'tess2018206045859-s0001-0000000025155310-0120-s_lc.fits',
+  /** Bytes of each source file, listed as the product's size (default: a sector-1 TESS file's). */
+  sizes: Readonly<Record<string, number>> = {},
+): CatalogObservation[] {
+  // Several sources: target i serves sources[i mod n], so a list mixes light curves.
+  const sources = typeof sourceFile === 'string' ? [sourceFile] : sourceFile;
   return Array.from({ length: n }, (_, i) => {
     const o = tessSpocSector1(String(8_000_000_001 + i), SYNTHETIC_TIC_BASE + 1 + i, 63.37389, -69.226789, 1325.29456531902, 1353.178026739609);
-    o.products = o.products.map((p) => ({ ...p, sourceFile }));
+    const source = sources[i % sources.length];
+    o.products = o.products.map((p) => ({ ...p, sourceFile: source, size: sizes[source] ?? p.size }));
     return o;
   });
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CATALOG, findServed, mirrorKeys, syntheticObservations, type CatalogObservation, type CatalogProduct } from './catalog.ts';
 import { answerInvoke } from './services.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 /**
  * Faults to inject, each a switch a test flips on the running stand-in (`mock.faults.x = …`).
@@ -29,6 +30,14 @@ export interface MockFaults {
   redirectTo?: string;
   /** Bytes per second of one shared link for every response body (0 or absent: unlimited). */
   bandwidth?: number;
+  /**
+   * Seeded random faults, drawn per request (preflights aside): with probability `serverErrors` a
+   * 503, `hangs` no answer at all; per file GET, `truncated` half the body and a dropped connection.
+   * The same seed gives the same sequence of draws.
+   */
+  random?: { seed: number; serverErrors?: number; hangs?: number; truncated?: number };
+  /** MAST is down: every connection is reset at once, as by a host that is not there. */
+  outage?: boolean;
 }
 
 export interface MockMastOptions {
@@ -48,6 +57,8 @@ export interface MockMastOptions {
   corsOrigin?: string | null;
   /** SYNTHETIC targets added to the catalogue (see syntheticObservations). */
   syntheticTargets?: number;
+  /** The fixture files the synthetic targets serve, in turn (default WASP-126's TESS file). */
+  syntheticSources?: string[];
   faults?: MockFaults;
 }
 
@@ -62,13 +73,17 @@ export interface RequestLogEntry {
   /** Body bytes sent. */
   bytes: number;
   origin?: string;
+  /** The fault this request met, if any. */
+  fault?: 'outage' | 'hang' | 'server-error' | 'truncated';
+  /** The whole body was written (not cut by a fault, nor by the client going away). */
+  completed?: boolean;
 }
 
 export interface MockMast {
   url: string;
   close(): Promise<void>;
   log: RequestLogEntry[];
-  /** Completed GET downloads (200 or 206) of this file name, by any route. */
+  /** Completed GET downloads (200 or 206, the whole body sent) of this file name, by any route. */
   downloads(fileName: string): number;
   /** The switches, live: change them between requests. */
   faults: MockFaults;
@@ -92,7 +107,7 @@ interface Served {
  */
 export async function startMockMast(opts: MockMastOptions): Promise<MockMast> {
   await checkFilesPresent(opts.lightcurveDir);
-  const catalog = opts.syntheticTargets ? [...CATALOG, ...syntheticObservations(opts.syntheticTargets)] : CATALOG;
+  const catalog = opts.syntheticTargets ? [...CATALOG, ...(await synthetic(opts))] : CATALOG;
   const byPath = new Map<string, Served>();
   for (const observation of catalog) {
     for (const product of observation.products) {
@@ -110,15 +125,28 @@ export async function startMockMast(opts: MockMastOptions): Promise<MockMast> {
     polls: new Map(),
     linkFreeAt: 0,
     files: new Map(),
+    draws: null,
   };
   const log: RequestLogEntry[] = [];
   const server = createServer((req, res) => {
     const entry: RequestLogEntry = { time: Date.now(), method: req.method ?? 'GET', path: '', status: 0, bytes: 0, origin: req.headers.origin };
     log.push(entry);
-    if ((state.faults.hang ?? 0) > 0 && req.method !== 'OPTIONS') {
-      state.faults.hang!--;
+    if (state.faults.outage) {
       entry.path = new URL(req.url ?? '/', 'http://mock').pathname;
+      entry.fault = 'outage';
+      return void req.socket.destroy();
+    }
+    const draw = req.method === 'OPTIONS' ? null : randomFault(state);
+    if (((state.faults.hang ?? 0) > 0 && req.method !== 'OPTIONS') || draw === 'hang') {
+      if (draw !== 'hang') state.faults.hang!--;
+      entry.path = new URL(req.url ?? '/', 'http://mock').pathname;
+      entry.fault = 'hang';
       return; // never answered; close() destroys the socket
+    }
+    if (draw === 'server-error') {
+      entry.path = new URL(req.url ?? '/', 'http://mock').pathname;
+      entry.fault = 'server-error';
+      return void send(res, entry, state, req, 503, 'text/html', Buffer.from('<html><body>503 Service Unavailable</body></html>'));
     }
     handle(req, res, entry, state).catch((err: unknown) => {
       if (!res.headersSent) void send(res, entry, state, req, 500, 'text/plain', Buffer.from(`mock MAST failed: ${String(err)}`));
@@ -146,7 +174,8 @@ export async function startMockMast(opts: MockMastOptions): Promise<MockMast> {
         (e) =>
           e.method === 'GET' &&
           (e.uri !== undefined ? path.posix.basename(e.uri) : path.posix.basename(e.path)) === fileName &&
-          (e.status === 200 || e.status === 206),
+          (e.status === 200 || e.status === 206) &&
+          e.completed === true,
       ).length,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -166,6 +195,32 @@ interface ServerState {
   /** When the shared link is free again (ms, performance.now clock). */
   linkFreeAt: number;
   files: Map<string, Promise<Buffer>>;
+  /** The random faults' generator and the seed it was made for. */
+  draws: { seed: number; next: () => number } | null;
+}
+
+/** The synthetic targets, each product listing the size of the file it serves. */
+async function synthetic(opts: MockMastOptions): Promise<CatalogObservation[]> {
+  const sources = opts.syntheticSources;
+  if (!sources) return syntheticObservations(opts.syntheticTargets ?? 0);
+  const sizes: Record<string, number> = {};
+  for (const name of sources) sizes[name] = (await stat(path.join(opts.lightcurveDir, name))).size;
+  return syntheticObservations(opts.syntheticTargets ?? 0, sources, sizes);
+}
+
+/** One draw of the seeded random faults for a request: what it meets, if anything. */
+function randomFault(state: ServerState): 'hang' | 'server-error' | null {
+  const r = state.faults.random;
+  if (!r) return null;
+  const u = nextDraw(state, r.seed);
+  if (u < (r.hangs ?? 0)) return 'hang';
+  if (u < (r.hangs ?? 0) + (r.serverErrors ?? 0)) return 'server-error';
+  return null;
+}
+
+function nextDraw(state: ServerState, seed: number): number {
+  if (!state.draws || state.draws.seed !== seed) state.draws = { seed, next: mulberry32(seed) };
+  return state.draws.next();
 }
 
 async function checkFilesPresent(dir: string): Promise<void> {
@@ -261,11 +316,14 @@ async function fileRoute(
     'Content-Disposition': `attachment; filename="${product.productFilename}"`,
   };
   const cut = state.faults.truncate;
-  if (cut && cut.count > 0 && req.method === 'GET') {
-    cut.count--;
+  const random = state.faults.random;
+  const drawnCut = random?.truncated !== undefined && req.method === 'GET' && nextDraw(state, random.seed) < random.truncated;
+  if ((cut && cut.count > 0 && req.method === 'GET') || drawnCut) {
+    if (drawnCut) entry.fault = 'truncated';
+    else cut!.count--;
     // Half the file plus one byte: never a whole number of 2880-byte blocks.
     const half = file.subarray(0, Math.floor(file.length / 2) + 1);
-    if (cut.mode === 'short') return send(res, entry, state, req, 200, 'application/octet-stream', half, { ...headers, 'Content-Length': '' });
+    if (!drawnCut && cut!.mode === 'short') return send(res, entry, state, req, 200, 'application/octet-stream', half, { ...headers, 'Content-Length': '' });
     return send(res, entry, state, req, 200, 'application/octet-stream', half, { ...headers, 'Content-Length': String(file.length) }, false, true);
   }
   const range = parseRange(req.headers.range, file.length);
@@ -361,6 +419,9 @@ async function send(
     await new Promise((r) => setTimeout(r, 20));
     res.destroy();
   } else {
+    // A client that went away (an aborted download) did not get the whole body.
+    if (res.destroyed) return;
+    res.once('finish', () => (entry.completed = true));
     res.end();
   }
 }

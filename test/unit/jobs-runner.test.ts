@@ -6,26 +6,10 @@ import { openJobsDb } from '../../src/lib/jobs/db.ts';
 import { JobRunner, type AnalysisPool, type LightCurveSource } from '../../src/lib/jobs/runner.ts';
 import { IdbJobStore } from '../../src/lib/jobs/store.ts';
 import type { TargetRecord } from '../../src/lib/jobs/types.ts';
-import type { SampleList } from '../../src/lib/samples/index.ts';
 import type { TargetResult } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
+import { ticList } from '../helpers/sample-lists.ts';
 
-function list(n: number): SampleList {
-  return {
-    fileName: 'n.csv',
-    format: 'ours',
-    columns: ['target'],
-    rows: Array.from({ length: n }, (_, i) => ({
-      index: i,
-      line: i + 2,
-      values: [`TIC ${i + 1}`],
-      target: { mission: 'TESS' as const, id: i + 1 },
-      key: `TESS:${i + 1}`,
-    })),
-    nValid: n,
-    nInvalid: 0,
-  };
-}
 
 /** Records what it is asked to do; the "light curve" carries the TIC id so the pool can echo it. */
 class FakeSource implements LightCurveSource {
@@ -52,7 +36,7 @@ class FakePool implements AnalysisPool {
 
 async function setup(n: number, failFor?: Set<number>) {
   const store = new IdbJobStore(await openJobsDb(new IDBFactory()));
-  const job = await store.createJob(list(n), DEFAULT_SEARCH_SETTINGS);
+  const job = await store.createJob(ticList(n, 'n.csv'), DEFAULT_SEARCH_SETTINGS);
   return { store, job, source: new FakeSource(failFor), pool: new FakePool() };
 }
 
@@ -190,7 +174,7 @@ describe('JobRunner prefetching', () => {
     const { store, job, pool } = await setup(6);
     const source: LightCurveSource = {
       fetchFiles: async (t) => {
-        if (t.target!.id % 2 === 0) throw new AppError('network-blocked', 'blocked');
+        if (t.target!.id % 2 === 0) throw new AppError('no-light-curve', 'MAST lists no light curve');
         return [{ name: 'x', bytes: new Float64Array([t.target!.id]).buffer }];
       },
     };

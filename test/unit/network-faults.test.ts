@@ -3,6 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openJobsDb } from '../../src/lib/jobs/db.ts';
 import { IdbLightCurveCache } from '../../src/lib/jobs/lc-cache.ts';
+import type { OutageStatus } from '../../src/lib/jobs/outage.ts';
 import { JobRunner, type AnalysisPool } from '../../src/lib/jobs/runner.ts';
 import { NetworkSource, type NetworkSourceOptions } from '../../src/lib/jobs/source.ts';
 import { IdbJobStore } from '../../src/lib/jobs/store.ts';
@@ -46,7 +47,11 @@ function sampleList(targets: TargetId[]): SampleList {
 }
 
 /** Runs one job to its end and returns each target's status and error code, in input order. */
-async function runJob(targets: TargetId[], config: MastConfig, opts: Omit<Partial<NetworkSourceOptions>, 'network'> & { fetch?: typeof fetch; network?: Partial<NetworkSettings> } = {}) {
+async function runJob(
+  targets: TargetId[],
+  config: MastConfig,
+  opts: Omit<Partial<NetworkSourceOptions>, 'network'> & { fetch?: typeof fetch; network?: Partial<NetworkSettings>; stop?: 'finished' | 'paused' } = {},
+) {
   const store = new IdbJobStore(await openJobsDb(new IDBFactory()));
   const job = await store.createJob(sampleList(targets), DEFAULT_SEARCH_SETTINGS);
   const network = { ...DEFAULT_NETWORK_SETTINGS, ...opts.network };
@@ -56,11 +61,13 @@ async function runJob(targets: TargetId[], config: MastConfig, opts: Omit<Partia
     deps: { sleep: async () => {}, timeoutMs: 1_000, ...opts.deps },
   });
   const stops: string[] = [];
-  await new JobRunner(store, source, pool, { onStop: (r) => stops.push(r) }, { downloads: 3 }).run(job.id);
-  expect(stops).toEqual(['finished']);
+  const outages: OutageStatus[] = [];
+  await new JobRunner(store, source, pool, { onStop: (r) => stops.push(r), onOutage: (o) => outages.push(o) }, { downloads: 3 }).run(job.id);
+  expect(stops).toEqual([opts.stop ?? 'finished']);
   const rows = (await store.targets(job.id)).sort((a, b) => a.order - b.order);
   return {
     source,
+    outages,
     rows: rows.map((t) => ({ status: t.status, code: t.result?.error?.code, message: t.result?.error?.message, result: t.result })),
   };
 }
@@ -189,20 +196,27 @@ describe('CORS, with browser rules applied to the stand-in', () => {
     expect(open.log.map((e) => [e.path, e.origin])).toEqual([['/tess/public/tid/s0001/0000/0000/2515/5310/tess2018206045859-s0001-0000000025155310-0120-s_lc.fits', 'null']]);
   });
 
-  it('ends network-blocked, naming what to configure, when the redirect target refuses the null origin and no fallback is set', async () => {
+  it('stops with the target pending, naming what to configure, when the redirect target refuses the null origin and no fallback is set', async () => {
     strict.faults = { redirectTo: strictToo.url };
-    const { rows } = await runJob([WASP_126, UNKNOWN], { ...config, downloadBase: strict.url, archiveBase: '', cloudBase: '' }, { fetch: browser, deps: { retries: 0 } });
-    expect(statuses(rows)).toEqual(['failed:network-blocked', 'failed:target-not-found']);
-    expect(rows[0].message).toMatch(/CORS.*Settings/);
+    const { rows, outages } = await runJob([WASP_126, UNKNOWN], { ...config, downloadBase: strict.url, archiveBase: '', cloudBase: '' }, {
+      fetch: browser,
+      deps: { retries: 0 },
+      stop: 'paused',
+    });
+    // The refused host never answered this page: it may be down or refuse cross-origin requests, so
+    // the run stops and says so instead of failing the target or waiting for it.
+    expect(statuses(rows)).toEqual(['pending', 'failed:target-not-found']);
+    expect(outages).toEqual([expect.objectContaining({ kind: 'first-request-failed', host: new URL(strict.url).host, error: expect.stringMatching(/CORS.*Settings/) })]);
     expect(strictToo.log.map((e) => e.origin)).toEqual(['null']);
   });
 
-  it('ends network-blocked listing every host when all of them are blocked', async () => {
+  it('stops with the target pending, listing every host, when all of them are blocked', async () => {
     const blocked = { apiBase: mast.url, downloadBase: closed.url, archiveBase: closed.url, cloudBase: closed.url };
-    const { rows } = await runJob([WASP_126], blocked, { fetch: browser, deps: { retries: 0 } });
-    expect(statuses(rows)).toEqual(['failed:network-blocked']);
-    expect(rows[0].message).toContain('every host was blocked');
-    expect(rows[0].message).toContain('proxy prefix');
+    const { rows, outages } = await runJob([WASP_126], blocked, { fetch: browser, deps: { retries: 0 }, stop: 'paused' });
+    expect(statuses(rows)).toEqual(['pending']);
+    expect(outages).toHaveLength(1);
+    expect(outages[0]).toMatchObject({ kind: 'first-request-failed', error: expect.stringContaining('every host was blocked') });
+    expect(outages[0]).toMatchObject({ error: expect.stringContaining('proxy prefix') });
   });
 
   it('reaches a blocked host through the proxy prefix', async () => {

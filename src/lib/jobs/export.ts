@@ -1,11 +1,20 @@
 import { buildResultsCsv, type ResultRow } from '../export/csv.ts';
 import { inputColumns } from '../search/input-columns.ts';
 import { FEATURE_COLUMNS } from '../search/result.ts';
+import { attemptsOf } from './failures.ts';
 import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /**
- * One CSV row per input row, in input order: the input values, `status`, `error`, the features.
- * Rows that share a star share its result; invalid rows are `failed` with the reason they were refused.
+ * Run bookkeeping written right after `status` and `error`, before the features: it describes the
+ * run, not the light curve, so it is not a feature column (and a comparison of two runs' features
+ * can drop it by name).
+ */
+export const RUN_COLUMNS = ['attempts'] as const;
+
+/**
+ * One CSV row per input row, in input order: the input values, `status`, `error`, `attempts`, the
+ * features. Rows that share a star share its result; invalid rows are `failed` with the reason they
+ * were refused (and no attempts: they were never run).
  */
 export function jobCsv(job: JobRecord, samples: SampleRecord[], targets: TargetRecord[]): string {
   const byKey = new Map(targets.map((t) => [t.key, t]));
@@ -23,16 +32,17 @@ export function jobCsv(job: JobRecord, samples: SampleRecord[], targets: TargetR
       const t = byKey.get(s.targetKey);
       // input_* always come from the row itself, whatever the state of its star.
       const input = inputColumns(s.catalog);
-      if (!t || t.status === 'pending' || !t.result) return { values: s.values, status: 'pending', features: input };
+      const run = { attempts: t ? attemptsOf(t) : 0 };
+      if (!t || t.status === 'pending' || !t.result) return { values: s.values, status: 'pending', features: { ...run, ...input } };
       const r = t.result;
       return {
         values: s.values,
         status: r.status,
         error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
-        features: { ...r.features, ...input },
+        features: { ...run, ...r.features, ...input },
       };
     });
-  return buildResultsCsv(job.columns, FEATURE_COLUMNS, rows);
+  return buildResultsCsv(job.columns, [...RUN_COLUMNS, ...FEATURE_COLUMNS], rows);
 }
 
 /** `koi_cumulative.csv` → `koi_cumulative-features.csv`. */

@@ -1,11 +1,12 @@
-import { AppError, toAppError } from '../errors.ts';
-import { qualityMaskKey } from '../lightcurve/file.ts';
+import { AppError } from '../errors.ts';
 import type { CatalogValues, LightCurveFile } from '../search/analyze.ts';
 import type { StarParams } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import type { JobStore } from './store.ts';
 import type { JobRecord, TargetRecord } from './types.ts';
+import type { OutageOptions, OutageStatus } from './outage.ts';
+import { RunPass } from './run-pass.ts';
 
 /** The compute side, as the runner sees it (a pool of WASM workers in the app, in-process in tests). */
 /** What the sample list says about a work unit, handed to the analysis with its files. */
@@ -18,23 +19,49 @@ export interface AnalysisContext {
 
 export interface AnalysisPool {
   readonly size: number;
-  analyze(files: LightCurveFile[], settings: SearchSettings, context?: AnalysisContext): Promise<TargetResult>;
+  /**
+   * Analyses one work unit. An abort of `signal` abandons it: a pool that can stops the work at once
+   * (the app's terminates the worker) and rejects with an AbortError.
+   */
+  analyze(files: LightCurveFile[], settings: SearchSettings, context?: AnalysisContext, signal?: AbortSignal): Promise<TargetResult>;
+}
+
+/** What the runner tells a source about one fetch. */
+export interface FetchHints {
+  /** A `qualityMaskKey`: a cache may hand over files already cleaned that way. */
+  qualityMask?: string;
+  /**
+   * Called when a request of this fetch got an answer from a host. A source that tracks hosts
+   * (`hostAnswered`) calls it, so that a fetch served wholly from a cache is not taken for
+   * MAST answering; for other sources every fetch that ends counts as an answer.
+   */
+  onAnswer?(): void;
 }
 
 /** The network side: every light-curve file of one work unit, or an AppError saying why not. */
 export interface LightCurveSource {
-  /** `hints.qualityMask` (a `qualityMaskKey`) lets a cache hand over files already cleaned that way. */
-  fetchFiles(target: TargetRecord, signal: AbortSignal, hints?: { qualityMask?: string }): Promise<LightCurveFile[]>;
+  fetchFiles(target: TargetRecord, signal: AbortSignal, hints?: FetchHints): Promise<LightCurveFile[]>;
   /** True when the source keeps cleaned arrays, so the analysis should hand them back. */
   readonly keepsCleaned?: boolean;
   /** Keeps the cleaned arrays an analysis returned (the light-curve cache). */
   storeCleaned?(items: NonNullable<TargetResult['cleaned']>): Promise<void>;
+  /** Whether the host of `url` has answered any request of this source (an outage, not a refusal). */
+  hostAnswered?(url: string): boolean;
+  /** One light request to the host of `url` during an outage; true when it answers at all. */
+  probe?(url: string, signal: AbortSignal): Promise<boolean>;
 }
 
 export interface RunnerEvents {
   /** A result was stored (never called for a duplicate write). */
   onResult?(job: JobRecord, target: TargetRecord, result: TargetResult): void;
-  /** The run stopped: finished, paused or failed on storage. */
+  /** A worker crashed, trapped or timed out on a target: tried again later unless `final` (then it is stored failed). */
+  onWorkerFailure?(job: JobRecord, target: TargetRecord, error: AppError, final: boolean): void;
+  /** The network status of the run changed: an outage declared, a probe, the end of it. */
+  onOutage?(status: OutageStatus): void;
+  /**
+   * The run stopped: finished, paused (by `pause`, or because the first requests were refused: see
+   * `onOutage`) or failed on storage.
+   */
   onStop?(reason: 'finished' | 'paused' | 'error', error?: AppError): void;
 }
 
@@ -48,33 +75,25 @@ export interface RunnerOptions {
    * curves are ever held.
    */
   prefetch?: number;
-}
-
-/** A downloaded target waiting for a worker. */
-interface Prefetched {
-  target: TargetRecord;
-  files: LightCurveFile[];
-  downloadMs: number;
-  bytes: number;
+  /** Outage detection: thresholds and backoff, and a clock for tests. */
+  outage?: OutageOptions;
 }
 
 /**
- * Runs the pending targets of one job in input order, as a pipeline: up to `downloads` targets
- * download at once, ahead of the pool, into a bounded prefetch queue; one loop per worker takes
- * from it, analyses and stores. Workers wait only when nothing is downloaded yet; the network waits
- * only when the queue is full. Pausing stops handing out work; what is in flight finishes and is
- * stored, and downloaded targets not yet analysed stay pending (the light-curve cache makes their
- * second download free). A target whose download or analysis fails is stored as failed with its
- * code; a storage failure stops the run and is reported.
+ * Runs the pending targets of one job (see RunPass for the pipeline and what becomes of each
+ * target). Pausing abandons the work in flight within moments: downloads are aborted, analyses are
+ * stopped (the app's pool terminates their workers), and those targets stay pending. A result that
+ * still arrives after a pause is stored; after `dispose` (the page closing) it is not. A storage
+ * failure stops the run and is reported. No DOM: the CLI runs it in Node.
  */
 export class JobRunner {
   private paused = false;
+  private disposed = false;
   private running: Promise<void> | null = null;
-  private readonly controller = new AbortController();
+  private pass: RunPass | null = null;
   private readonly downloads: number;
   private readonly prefetch: number;
-  /** Wakes the loops of the current pass (set while one runs). */
-  private wake: () => void = () => {};
+  private readonly outageOptions: OutageOptions | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -87,20 +106,26 @@ export class JobRunner {
     const o = typeof options === 'number' ? { downloads: options } : options;
     this.downloads = Math.max(1, Math.round(o.downloads ?? 4));
     this.prefetch = Math.max(1, Math.round(o.prefetch ?? this.downloads + pool.size));
+    this.outageOptions = o.outage;
   }
 
   get isRunning(): boolean {
     return this.running !== null;
   }
 
+  /** The network status of the current pass (`clear` when none runs). */
+  get outage(): OutageStatus {
+    return this.pass?.outage.current ?? { kind: 'clear' };
+  }
+
   /**
-   * Runs until every target is finished or the runner is paused; resolves when in-flight work is stored.
-   * A resume while a pause is still draining starts a fresh pass once the old one has stored its work.
+   * Runs until every target is finished or the runner is paused; resolves when in-flight work has
+   * settled. A resume while a pause is still draining starts a fresh pass once the old one has ended.
    */
   run(jobId: string): Promise<void> {
     this.paused = false;
     const previous = this.running ?? Promise.resolve();
-    const current: Promise<void> = previous.then(() => (this.paused ? undefined : this.loop(jobId)));
+    const current: Promise<void> = previous.then(() => (this.paused || this.disposed ? undefined : this.loop(jobId)));
     this.running = current;
     void current.finally(() => {
       if (this.running === current) this.running = null;
@@ -108,130 +133,52 @@ export class JobRunner {
     return current;
   }
 
+  /** Stops the run: work in flight is abandoned (it stays pending); resolves when it has settled. */
   pause(): Promise<void> {
     this.paused = true;
-    this.wake();
+    this.pass?.stop();
     return this.running ?? Promise.resolve();
   }
 
-  /** Abandons in-flight work (it stays pending in storage and is redone on resume). */
+  /** During an outage: ask the host again now instead of at the next probe. */
+  probeNow(): void {
+    this.pass?.outage.probeNow();
+  }
+
+  /** Abandons the run for good (the page closes): nothing more is stored. */
   dispose(): void {
+    this.disposed = true;
     this.paused = true;
-    this.controller.abort(new DOMException('The job was closed', 'AbortError'));
-    this.wake();
+    this.pass?.stop();
   }
 
   private async loop(jobId: string): Promise<void> {
     const job = await this.store.getJob(jobId);
     if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
-    const queue = await this.store.pendingTargets(jobId);
-    let next = 0;
-    let downloading = 0;
-    const ready: Prefetched[] = [];
-    let fatal: AppError | undefined;
-    let changed!: Promise<void>;
-    const arm = () => {
-      changed = new Promise<void>((resolve) => (this.wake = resolve));
-    };
-    const notify = () => {
-      const wake = this.wake;
-      arm();
-      wake();
-    };
-    arm();
-    const stopped = () => this.paused || fatal !== undefined;
-
-    const save = async (target: TargetRecord, result: TargetResult) => {
-      try {
-        const { job: updated, written } = await this.store.recordResult(jobId, target.key, result);
-        if (written) this.events.onResult?.(updated, target, result);
-      } catch (err) {
-        fatal = toAppError(err, 'storage-failed');
-        notify();
-      }
-    };
-
-    const downloader = async () => {
-      while (!stopped() && next < queue.length) {
-        if (ready.length + downloading >= this.prefetch) {
-          await changed;
-          continue;
-        }
-        const target = queue[next++];
-        downloading++;
-        const got = await this.download(target, job.settings);
-        downloading--;
-        if (got && 'failed' in got) await save(target, got.failed);
-        else if (got) ready.push(got);
-        notify();
-      }
-    };
-
-    const analyser = async () => {
-      while (!stopped()) {
-        const item = ready.shift();
-        if (!item) {
-          if (next >= queue.length && downloading === 0) return;
-          await changed;
-          continue;
-        }
-        notify(); // a prefetch place is free
-        const result = await this.analyse(item, job.settings);
-        if (result) await save(item.target, result);
-      }
-    };
-
-    await Promise.all([
-      ...Array.from({ length: Math.min(this.downloads, Math.max(1, queue.length)) }, downloader),
-      ...Array.from({ length: Math.max(1, this.pool.size) }, analyser),
-    ]);
-    this.wake = () => {};
-    if (fatal) {
+    const pending = await this.store.pendingTargets(jobId);
+    const pass = new RunPass(
+      {
+        store: this.store,
+        source: this.source,
+        pool: this.pool,
+        events: this.events,
+        downloads: this.downloads,
+        prefetch: this.prefetch,
+        outage: this.outageOptions,
+        abandoned: () => this.disposed,
+      },
+      job,
+      pending,
+    );
+    this.pass = pass;
+    if (this.paused) pass.stop();
+    const end = await pass.start();
+    this.pass = null;
+    if (end === 'error') {
       this.paused = true;
-      this.events.onStop?.('error', fatal);
+      this.events.onStop?.('error', pass.fatal);
     } else {
-      this.events.onStop?.(next >= queue.length && ready.length === 0 && !this.paused ? 'finished' : 'paused');
+      this.events.onStop?.(end);
     }
   }
-
-  /** One target's files, or its failure; null when the run was abandoned. */
-  private async download(target: TargetRecord, settings: SearchSettings): Promise<Prefetched | { failed: TargetResult } | null> {
-    const signal = this.controller.signal;
-    const t0 = performance.now();
-    try {
-      const files = await this.source.fetchFiles(target, signal, { qualityMask: qualityMaskKey(settings.qualityMask) });
-      if (signal.aborted) return null;
-      const bytes = files.reduce((s, f) => s + f.bytes.byteLength, 0);
-      return { target, files, downloadMs: performance.now() - t0, bytes };
-    } catch (err) {
-      if (signal.aborted) return null;
-      return { failed: failed(toAppError(err, 'download-failed')) };
-    }
-  }
-
-  private async analyse(item: Prefetched, settings: SearchSettings): Promise<TargetResult | null> {
-    const signal = this.controller.signal;
-    const { downloadMs, bytes } = item;
-    try {
-      const { catalog, star } = item.target;
-      // Without a cache the arrays would be copied out of the worker for nothing.
-      const returnCleaned = this.source.keepsCleaned === true;
-      const { cleaned, ...result } = await this.pool.analyze(item.files, settings, {
-        ...(catalog ? { catalog } : {}),
-        ...(star ? { star } : {}),
-        ...(returnCleaned ? { returnCleaned } : {}),
-      });
-      // The cleaned arrays go to the cache, never into the stored result; a cache failure is the cache's to report.
-      if (cleaned && cleaned.length > 0) void this.source.storeCleaned?.(cleaned).catch(() => {});
-      if (signal.aborted) return null;
-      return { ...result, downloadMs, bytes };
-    } catch (err) {
-      if (signal.aborted) return null;
-      return { ...failed(toAppError(err, 'kernel-error')), downloadMs, bytes };
-    }
-  }
-}
-
-function failed(err: AppError): TargetResult {
-  return { status: 'failed', error: { code: err.name, message: err.message }, features: {} };
 }

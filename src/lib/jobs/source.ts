@@ -15,7 +15,7 @@ import type { TargetResult } from '../search/result.ts';
 import type { LightCurveFile } from '../search/analyze.ts';
 import { targetKey, type TargetId } from '../target.ts';
 import type { LightCurveCache } from './lc-cache.ts';
-import type { LightCurveSource } from './runner.ts';
+import type { FetchHints, LightCurveSource } from './runner.ts';
 import type { TargetRecord } from './types.ts';
 
 export interface NetworkSourceOptions {
@@ -25,9 +25,13 @@ export interface NetworkSourceOptions {
   cache?: LightCurveCache | Promise<LightCurveCache> | null;
   /** A cache that fails to read or write costs a download, not the target; the app shows the error. */
   onCacheError?: (err: AppError) => void;
-  /** Retry and timeout overrides (tests, the benchmark). */
+  /** Retry and timeout overrides (tests, the benchmark; the app's request time limit). */
   deps?: Omit<MastDeps, 'fetch' | 'signal'>;
+  /** Time limit of an outage probe (default 10 s), so that a probe sent into a dead network cannot delay the next one. */
+  probeTimeoutMs?: number;
 }
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 
 /** What the source did, for the benchmark and the status line. */
 export interface SourceStats {
@@ -47,21 +51,58 @@ export class NetworkSource implements LightCurveSource {
   readonly stats: SourceStats = { networkFiles: 0, networkBytes: 0, cachedFiles: 0, cachedLists: 0 };
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  /** Hosts that answered a request (any HTTP status: the network reached them and CORS let it through). */
+  private readonly answered = new Set<string>();
+  private readonly fetchFn: typeof fetch;
 
   constructor(
     private readonly config: () => MastConfig,
-    private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
+    fetchFn: typeof fetch = (input, init) => fetch(input, init),
     /** Relative light-curve URLs resolve against the page. */
     private readonly baseUrl: string = globalThis.location?.href ?? 'http://localhost/',
     private readonly options: NetworkSourceOptions = {},
-  ) {}
+  ) {
+    this.fetchFn = async (input, init) => {
+      const response = await fetchFn(input, init);
+      this.answered.add(hostKey(String(input instanceof Request ? input.url : input)));
+      return response;
+    };
+  }
+
+  hostAnswered(url: string): boolean {
+    return this.answered.has(hostKey(url));
+  }
+
+  /**
+   * Asks the host of `url` whether it answers, with one HEAD request of its own short time limit:
+   * any answer below 500 counts (a 404 or 405 from an endpoint that wants a POST still means the
+   * host is up and lets this page read it); a refused request, a timeout or a 5xx does not.
+   */
+  async probe(url: string, signal: AbortSignal): Promise<boolean> {
+    const timeout = AbortSignal.timeout(this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
+    try {
+      const response = await this.fetchFn(url, { method: 'HEAD', signal: AbortSignal.any([signal, timeout]) });
+      await response.body?.cancel();
+      return response.status < 500;
+    } catch {
+      return false;
+    }
+  }
 
   get keepsCleaned(): boolean {
     return this.options.cache != null;
   }
 
-  async fetchFiles(target: TargetRecord, signal: AbortSignal, hints: { qualityMask?: string } = {}): Promise<LightCurveFile[]> {
-    const deps: MastDeps = { ...this.options.deps, fetch: this.fetchFn, signal };
+  async fetchFiles(target: TargetRecord, signal: AbortSignal, hints: FetchHints = {}): Promise<LightCurveFile[]> {
+    const answered = hints.onAnswer;
+    const fetchFn: typeof fetch = answered
+      ? async (input, init) => {
+          const response = await this.fetchFn(input, init);
+          answered();
+          return response;
+        }
+      : this.fetchFn;
+    const deps: MastDeps = { ...this.options.deps, fetch: fetchFn, signal };
     const mask = hints.qualityMask;
     if (target.lightcurveUrls && target.lightcurveUrls.length > 0) {
       return Promise.all(
@@ -168,5 +209,13 @@ export class NetworkSource implements LightCurveSource {
       this.active--;
       this.waiting.shift()?.();
     }
+  }
+}
+
+function hostKey(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
 }

@@ -3,6 +3,7 @@ import type { SampleList } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import type { JobsDb } from './db.ts';
+import { MAX_WORKER_FAILURES, retryable, type RetryChoice } from './failures.ts';
 import type { CatalogValues, JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /** Persistence seen by the runner and the UI; an interface so tests can swap the backend. */
@@ -19,8 +20,18 @@ export interface JobStore {
    * target that is already finished changes nothing, so a duplicate delivery cannot double-count.
    */
   recordResult(jobId: string, key: string, result: TargetResult, finishedAt?: number): Promise<{ job: JobRecord; written: boolean }>;
+  /**
+   * A worker crashed, trapped or timed out on a pending target: one more attempt and one more worker
+   * failure, in one transaction; at MAX_WORKER_FAILURES the target is stored failed with `error`
+   * (`final`), otherwise it stays pending. Nothing changes for a target that is already finished.
+   */
+  recordWorkerFailure(jobId: string, key: string, error: WorkerFailure, at?: number): Promise<{ job: JobRecord; target: TargetRecord; final: boolean; written: boolean }>;
+  /** Makes the failed targets that `choice` selects pending again, keeping their attempts; one transaction. */
+  retryFailed(jobId: string, choice: RetryChoice): Promise<{ job: JobRecord; retried: number }>;
   deleteJob(id: string): Promise<void>;
 }
+
+export type WorkerFailure = NonNullable<TargetResult['error']>;
 
 /** Work-unit key: the star, or the star plus its explicit light-curve URLs. */
 export function workKey(key: string, urls: string[] | undefined): string {
@@ -137,28 +148,81 @@ export class IdbJobStore implements JobStore {
     return (await this.targets(jobId)).filter((t) => t.status === 'pending');
   }
 
+  /** One target and its job in a read-write transaction, both checked to exist. */
+  private async targetAndJob(jobId: string, key: string) {
+    const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
+    const targets = tx.objectStore('targets');
+    const jobs = tx.objectStore('jobs');
+    const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
+    if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
+    if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+    return { tx, targets, jobs, target, job };
+  }
+
   async recordResult(jobId: string, key: string, result: TargetResult, finishedAt = Date.now()) {
     try {
-      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
-      const targets = tx.objectStore('targets');
-      const jobs = tx.objectStore('jobs');
-      const [target, job] = await Promise.all([targets.get([jobId, key]), jobs.get(jobId)]);
-      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
-      if (!target) throw new AppError('storage-failed', `target ${key} is not part of job ${jobId}`);
+      const { tx, targets, jobs, target, job } = await this.targetAndJob(jobId, key);
       if (target.status !== 'pending') {
         await tx.done;
         return { job, written: false };
       }
-      target.status = result.status;
-      target.result = result;
-      target.finishedAt = finishedAt;
-      if (result.status === 'ok') job.done += 1;
-      else job.failed += 1;
-      if (job.done + job.failed >= job.nTargets) job.finishedAt = finishedAt;
+      finish(job, target, result, finishedAt);
       await Promise.all([targets.put(target), jobs.put(job), tx.done]);
       return { job, written: true };
     } catch (err) {
       throw storageError(err, `could not save the result of ${key}`);
+    }
+  }
+
+  async recordWorkerFailure(jobId: string, key: string, error: WorkerFailure, at = Date.now()) {
+    try {
+      const { tx, targets, jobs, target, job } = await this.targetAndJob(jobId, key);
+      if (target.status !== 'pending') {
+        await tx.done;
+        return { job, target, final: true, written: false };
+      }
+      target.workerFailures = (target.workerFailures ?? 0) + 1;
+      const final = target.workerFailures >= MAX_WORKER_FAILURES;
+      if (final) {
+        const message = `${error.message} (the ${ordinal(target.workerFailures)} time for this target; it is not retried automatically again)`;
+        finish(job, target, { status: 'failed', error: { code: error.code, message }, features: {} }, at);
+      } else {
+        target.attempts = (target.attempts ?? 0) + 1;
+      }
+      await Promise.all([targets.put(target), ...(final ? [jobs.put(job)] : []), tx.done]);
+      return { job, target, final, written: true };
+    } catch (err) {
+      throw storageError(err, `could not save the worker failure of ${key}`);
+    }
+  }
+
+  async retryFailed(jobId: string, choice: RetryChoice) {
+    try {
+      const tx = this.db.transaction(['targets', 'jobs'], 'readwrite');
+      const targets = tx.objectStore('targets');
+      const jobs = tx.objectStore('jobs');
+      const range = IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]);
+      const [all, job] = await Promise.all([targets.index('by-job-order').getAll(range), jobs.get(jobId)]);
+      if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
+      const chosen = all.filter((t) => retryable(t, choice));
+      const writes: Promise<unknown>[] = [];
+      for (const t of chosen) {
+        // The attempts stay: the earlier outcome is gone from the row, not from the count.
+        t.attempts = t.attempts ?? 1;
+        t.status = 'pending';
+        delete t.result;
+        delete t.finishedAt;
+        writes.push(targets.put(t));
+      }
+      if (chosen.length > 0) {
+        job.failed -= chosen.length;
+        delete job.finishedAt;
+        writes.push(jobs.put(job));
+      }
+      await Promise.all([...writes, tx.done]);
+      return { job, retried: chosen.length };
+    } catch (err) {
+      throw storageError(err, 'could not mark the failed targets for another try');
     }
   }
 
@@ -171,4 +235,19 @@ export class IdbJobStore implements JobStore {
       tx.done,
     ]);
   }
+}
+
+/** Stores an outcome on a pending target and counts it on the job (inside the caller's transaction). */
+function finish(job: JobRecord, target: TargetRecord, result: TargetResult, at: number): void {
+  target.status = result.status;
+  target.result = result;
+  target.finishedAt = at;
+  target.attempts = (target.attempts ?? 0) + 1;
+  if (result.status === 'ok') job.done += 1;
+  else job.failed += 1;
+  if (job.done + job.failed >= job.nTargets) job.finishedAt = at;
+}
+
+function ordinal(n: number): string {
+  return n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
 }

@@ -59,6 +59,14 @@ export interface TargetRecord {
   status: TargetState;
   result?: TargetResult;
   finishedAt?: number;
+  /**
+   * Runs of this target that came to an end: each stored outcome and each worker failure counts one;
+   * work abandoned by a pause, a closed tab or an outage does not. Absent on records of earlier
+   * versions (0 when pending, 1 when finished).
+   */
+  attempts?: number;
+  /** Analyses that crashed, trapped or timed out a worker; at MAX_WORKER_FAILURES the target is failed. */
+  workerFailures?: number;
 }
 
 export interface JobProgress {

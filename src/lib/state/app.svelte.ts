@@ -2,6 +2,7 @@ import { AppError, toAppError } from '../errors.ts';
 import { jobLockName, jobRunningElsewhere, openJobChannel } from '../jobs/broadcast.ts';
 import { openJobsDb } from '../jobs/db.ts';
 import { csvFileName, jobCsv } from '../jobs/export.ts';
+import { retryCounts, type RetryChoice } from '../jobs/failures.ts';
 import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
 import { NetworkSource } from '../jobs/source.ts';
 import { namespacedCache } from '../jobs/lc-cache-namespace.ts';
@@ -10,6 +11,7 @@ import { cacheNamespace } from '../mast/config.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import type { SampleList } from '../samples/index.ts';
 import { MastAccess } from './mast-access.svelte.ts';
+import { OutageView } from './outage.svelte.ts';
 import { SampleLoader } from './sample-loader.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 
@@ -38,6 +40,9 @@ export class AppState {
   /** Storage or lock problems: always shown, never swallowed. */
   error = $state<string | null>(null);
   ready = $state(false);
+
+  /** The run's network status: the outage banner (engineer A). */
+  readonly outage = new OutageView();
 
   private completions = $state.raw<number[]>([]);
   private readonly channel = openJobChannel();
@@ -73,7 +78,37 @@ export class AppState {
     return this.job !== null && this.sampleList === null && this.progress!.remaining > 0 && (this.runState === 'paused' || this.runState === 'idle');
   }
 
+  /** Failed targets `Retry failed` would run again, all or only those with a transient code. */
+  get retryCounts() {
+    return retryCounts(this.targets);
+  }
+
+  get canRetry(): boolean {
+    return this.job !== null && this.sampleList === null && this.job.failed > 0 && (this.runState === 'paused' || this.runState === 'finished' || this.runState === 'idle');
+  }
+
+  /** Marks the chosen failed targets pending again (attempts kept) and runs them. */
+  async retryFailed(choice: RetryChoice): Promise<void> {
+    if (!this.canRetry || !this.store || !this.job) return;
+    try {
+      const { job } = await this.store.retryFailed(this.job.id, choice);
+      await this.show(job);
+      this.channel.post(job.id);
+      if (jobProgress(job).remaining > 0) void this.run();
+    } catch (err) {
+      this.error = toAppError(err, 'storage-failed').message;
+    }
+  }
+
+  /** The outage banner's button: ask MAST again now, or start the run stopped by a refused first request. */
+  outageAction(intent: 'probe' | 'resume'): void {
+    if (intent === 'probe') this.runner?.probeNow();
+    else void this.resume();
+  }
+
   async init(): Promise<void> {
+    // Back online: ask MAST at once rather than at the next probe.
+    globalThis.addEventListener?.('online', () => this.runner?.probeNow());
     const access = this.mastAccess.detect(this.settings);
     try {
       // Ask the browser not to evict finished results under storage pressure (it may say no).
@@ -150,6 +185,8 @@ export class AppState {
 
   async discardJob(): Promise<void> {
     if (!this.job || !this.store || this.runState === 'running') return;
+    // Work still stopping (Pausing…) is abandoned at once: nothing more of this job is stored.
+    this.runner?.dispose();
     await this.store.deleteJob(this.job.id);
     this.job = null;
     this.targets = [];
@@ -186,6 +223,7 @@ export class AppState {
     const body = async () => {
       this.runState = 'running';
       this.error = null;
+      this.outage.clear();
       await this.runnerFor().run(job.id);
     };
     try {
@@ -211,9 +249,11 @@ export class AppState {
   private runnerFor(): JobRunner {
     if (this.runner) return this.runner;
     const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
-    this.pool = this.createPool(workers);
+    const limits = this.settings.limitsSnapshot();
+    this.pool = this.createPool(workers, limits.analysisMaxSeconds);
     const network = this.settings.networkSnapshot();
     const source = new NetworkSource(() => this.settings.mastSnapshot(), this.mastAccess.fetch, undefined, {
+      deps: { timeoutMs: limits.requestTimeoutSeconds * 1000 },
       network: () => network,
       // Files from another host than MAST (a ?mast= link, a mirror) are cached apart from MAST's.
       cache:
@@ -231,8 +271,11 @@ export class AppState {
         this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
         this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
       },
+      onOutage: (status) => this.outage.set(status),
       onStop: (reason, error) => {
         if (error) this.error = error.message;
+        // A stopped run no longer waits for MAST; a refused first request stays explained.
+        if (this.outage.waiting) this.outage.clear();
         this.runState = reason === 'finished' ? 'finished' : 'paused';
         // A new pool size takes effect at the next start.
         this.pool?.terminate();
@@ -243,10 +286,10 @@ export class AppState {
     return this.runner;
   }
 
-  private createPool(size: number) {
+  private createPool(size: number, capSeconds: number) {
     // Imported lazily so that the page renders before any worker code loads.
     let real: (AnalysisPool & { terminate(): void }) | null = null;
-    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size)));
+    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size, undefined, { limits: { capSeconds } })));
     return {
       size,
       analyze: async (...args: Parameters<AnalysisPool['analyze']>) => (real ?? (await pending)).analyze(...args),

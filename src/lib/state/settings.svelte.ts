@@ -10,6 +10,7 @@ import {
   type NetworkSettings,
   type TessAuthor,
 } from '../mast/index.ts';
+import { DEFAULT_RUN_LIMITS, validateRunLimits, type RunLimits } from '../jobs/run-limits.ts';
 import type { GridPreviewRow } from '../search/grid-preview.ts';
 import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../search/settings.ts';
 
@@ -20,6 +21,7 @@ interface StoredSettings {
   network?: Partial<NetworkSettings>;
   workers?: number;
   search?: Partial<SearchSettings>;
+  limits?: Partial<RunLimits>;
 }
 
 function maxWorkers(): number {
@@ -36,6 +38,8 @@ export class SettingsState {
   network = $state<NetworkSettings>(structuredClone(DEFAULT_NETWORK_SETTINGS));
   workers = $state(maxWorkers());
   search = $state<SearchSettings>(structuredClone(DEFAULT_SEARCH_SETTINGS));
+  /** Time limits per analysis and per request (jobs/run-limits.ts). */
+  limits = $state<RunLimits>({ ...DEFAULT_RUN_LIMITS });
   /** The durations field as typed, and why it is not usable (null when it is). */
   durationsText = $state('');
   durationsError = $state<string | null>(null);
@@ -53,6 +57,7 @@ export class SettingsState {
     if (stored.network) this.network = { ...this.network, ...stored.network };
     if (stored.workers) this.workers = Math.min(this.maxWorkers, Math.max(1, Math.round(stored.workers)));
     if (stored.search) this.search = { ...this.search, ...stored.search };
+    if (stored.limits) this.limits = { ...this.limits, ...stored.limits };
     this.durationsText = this.search.durations.join(', ');
     try {
       const fromUrl = mastConfigFromSearch(search, this.mast);
@@ -119,12 +124,18 @@ export class SettingsState {
     return $state.snapshot(this.network) as NetworkSettings;
   }
 
+  limitsSnapshot(): RunLimits {
+    return $state.snapshot(this.limits) as RunLimits;
+  }
+
   save(): void {
     try {
       this.mast = normalizeMastConfig(this.mastSnapshot());
       this.network = validateNetworkSettings(this.networkSnapshot());
       this.searchSnapshot();
+      this.limits = validateRunLimits(this.limitsSnapshot());
       const value: StoredSettings = { workers: this.workers, network: this.networkSnapshot(), search: $state.snapshot(this.search) as SearchSettings };
+      value.limits = this.limitsSnapshot();
       if (!this.mastFromUrl && !this.mastFromServer) value.mast = $state.snapshot(this.mast) as MastConfig;
       globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(value));
       this.error = null;
@@ -139,6 +150,7 @@ export class SettingsState {
     this.network = structuredClone(DEFAULT_NETWORK_SETTINGS);
     this.workers = this.maxWorkers;
     this.search = structuredClone(DEFAULT_SEARCH_SETTINGS);
+    this.limits = { ...DEFAULT_RUN_LIMITS };
     this.setDurations(this.search.durations.join(', '));
     this.save();
   }

@@ -2,15 +2,50 @@ import * as Comlink from 'comlink';
 import { AppError, toAppError } from '../errors.ts';
 import type { AnalysisContext } from '../jobs/runner.ts';
 import { analyzeFilesShared, type LightCurveFile } from '../search/analyze.ts';
+import { estimateSeconds } from '../search/bls-plan.ts';
 import type { BlsEngine } from '../search/bls-types.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import { searchChunk, type ChunkOutput, type TlsEngine, type TlsHelpers, type TlsKernelInput } from '../search/tls/index.ts';
+import { periodSeconds } from '../search/tls/prepare.ts';
 
 /** How a worker gets its kernels (fetched in the browser, read from disk in Node tests). */
 export interface EngineLoaders {
   bls(): Promise<BlsEngine>;
   tls(): Promise<TlsEngine>;
+}
+
+/** Where a worker reports the planned time of each search it starts (the pool's watchdog). */
+export interface PlanReport {
+  planned(seconds: number): void;
+}
+
+/**
+ * The engines as the analysis sees them, with each search's planned time reported before it runs:
+ * the BLS cost model of the grid (bls-plan.ts), the TLS estimate of its whole period grid. The
+ * report is a message to the main thread; it is not awaited, so it leaves even while the kernel runs.
+ */
+function reporting(bls: BlsEngine, tls: TlsEngine | undefined, report: PlanReport) {
+  const say = (seconds: number) => void Promise.resolve(report.planned(seconds)).catch(() => {});
+  const blsEngine: BlsEngine = {
+    version: bls.version,
+    power(input, options) {
+      say(estimateSeconds(input.time.length, options.periods, options.durations, options.oversample, options.durationRanges ?? null));
+      return bls.power(input, options);
+    },
+  };
+  const tlsEngine: TlsEngine | undefined = tls && {
+    version: tls.version,
+    begin(input) {
+      let seconds = 0;
+      for (let p = 0; p < input.periods.length; p++) seconds += periodSeconds(input, p);
+      say(seconds);
+      tls.begin(input);
+    },
+    run: (first, count) => tls.run(first, count),
+    finish: () => tls.finish(),
+  };
+  return { blsEngine, tlsEngine };
 }
 
 /**
@@ -26,14 +61,22 @@ export function createAnalysisApi(load: EngineLoaders, options: { chunkSeconds?:
   let shared: { key: number; kernel: TlsKernelInput } | null = null;
 
   return {
-    async analyze(files: LightCurveFile[], settings: SearchSettings, context: AnalysisContext = {}, helpers?: TlsHelpers): Promise<TargetResult> {
+    async analyze(
+      files: LightCurveFile[],
+      settings: SearchSettings,
+      context: AnalysisContext = {},
+      helpers?: TlsHelpers,
+      report?: PlanReport,
+    ): Promise<TargetResult> {
       shared = null;
       try {
         engine ??= load.bls();
+        const bls = await engine;
         const tls = settings.runTls ? await (tlsEngine ??= load.tls()) : undefined;
+        const engines = report ? reporting(bls, tls, report) : { blsEngine: bls, tlsEngine: tls };
         const tlsSharing = helpers && { helpers, chunkSeconds: options.chunkSeconds };
-        const extras = { tls, star: context.star, returnCleaned: context.returnCleaned, tlsSharing };
-        return await analyzeFilesShared(files, settings, await engine, context.catalog, extras);
+        const extras = { tls: engines.tlsEngine, star: context.star, returnCleaned: context.returnCleaned, tlsSharing };
+        return await analyzeFilesShared(files, settings, engines.blsEngine, context.catalog, extras);
       } catch (err) {
         // A failed target is a result, returned whole so its code and message survive the boundary.
         const e = toAppError(err, 'kernel-error');
@@ -44,6 +87,7 @@ export function createAnalysisApi(load: EngineLoaders, options: { chunkSeconds?:
         return { status: 'failed', error: { code: e.name, message: e.message }, features: {} };
       } finally {
         (helpers as Partial<Comlink.Remote<TlsHelpers>> | undefined)?.[Comlink.releaseProxy]?.();
+        (report as Partial<Comlink.Remote<PlanReport>> | undefined)?.[Comlink.releaseProxy]?.();
       }
     },
 

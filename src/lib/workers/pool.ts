@@ -1,20 +1,25 @@
 import * as Comlink from 'comlink';
+import { realTimers, type Timers } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AnalysisContext, AnalysisPool } from '../jobs/runner.ts';
 import type { LightCurveFile } from '../search/analyze.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import { ChunkBoard, type PeriodChunk, type ShareStep, type TlsHelpers, type TlsKernelInput } from '../search/tls/index.ts';
-import type { AnalysisWorkerApi } from './analysis-api.ts';
+import type { AnalysisWorkerApi, PlanReport } from './analysis-api.ts';
+import { DEFAULT_TIME_LIMITS, Watchdog, type Expiry, type TimeLimits } from './watchdog.ts';
 
 interface Task {
   files: LightCurveFile[];
   settings: SearchSettings;
   context: AnalysisContext;
+  /** Settle once: a worker stopped by the pool may not answer afterwards. */
   resolve(result: TargetResult): void;
   reject(err: unknown): void;
   /** The TLS search this task's worker shares with idle workers, while it runs. */
   shared: SharedSearch | null;
+  signal?: AbortSignal;
+  watchdog: Watchdog | null;
 }
 
 interface SharedSearch {
@@ -27,6 +32,7 @@ interface SharedSearch {
 interface Help {
   search: SharedSearch;
   index: number;
+  watchdog: Watchdog;
 }
 
 interface Slot {
@@ -53,9 +59,19 @@ function createAnalysisWorker(): Worker {
   return new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
 }
 
+export interface PoolOptions {
+  /** Each analysis's time limit (watchdog.ts); the cap comes from Settings. */
+  limits?: Partial<TimeLimits>;
+  /** The watchdogs' clock (tests). */
+  timers?: Timers;
+}
+
 /**
  * A fixed number of analysis workers fed from one queue. A worker that dies (an uncaught error, a
- * memory failure) fails only its own task with `worker-crashed` and is replaced.
+ * memory failure) fails only its own task with `worker-crashed` and is replaced. Each analysis runs
+ * under a watchdog: past its time limit (derived from the plan the worker reports) the worker is
+ * terminated and replaced and the task fails with `timeout`. An aborted task is dropped from the
+ * queue, or its worker is terminated and replaced, at once: a pause does not wait for a search.
  *
  * A worker whose queue is empty helps the others' TLS searches: a worker running TLS offers the
  * chunks of its period grid (lib/search/tls/split.ts) and an idle one computes them one at a time,
@@ -71,10 +87,16 @@ export class WorkerPool implements AnalysisPool {
   private helped = 0;
   private failed = 0;
 
+  private readonly limits: TimeLimits;
+  private readonly timers: Timers;
+
   constructor(
     readonly size: number,
     private readonly create: () => Worker = createAnalysisWorker,
+    options: PoolOptions = {},
   ) {
+    this.limits = { ...DEFAULT_TIME_LIMITS, ...options.limits };
+    this.timers = options.timers ?? realTimers;
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
@@ -82,9 +104,30 @@ export class WorkerPool implements AnalysisPool {
     return { helpedChunks: this.helped, failedChunks: this.failed, sharedSearches: this.searches.size };
   }
 
-  analyze(files: LightCurveFile[], settings: SearchSettings, context: AnalysisContext = {}): Promise<TargetResult> {
+  analyze(files: LightCurveFile[], settings: SearchSettings, context: AnalysisContext = {}, signal?: AbortSignal): Promise<TargetResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ files, settings, context, resolve, reject, shared: null });
+      if (signal?.aborted) return reject(abortError(signal));
+      let settled = false;
+      const task: Task = {
+        files,
+        settings,
+        context,
+        resolve: (r) => settle(() => resolve(r)),
+        reject: (e) => settle(() => reject(e)),
+        shared: null,
+        signal,
+        watchdog: null,
+      };
+      const onAbort = () => this.abort(task);
+      const settle = (end: () => void) => {
+        if (settled) return;
+        settled = true;
+        task.watchdog?.stop();
+        signal?.removeEventListener('abort', onAbort);
+        end();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(task);
       this.dispatch();
     });
   }
@@ -92,6 +135,7 @@ export class WorkerPool implements AnalysisPool {
   terminate(): void {
     for (const slot of this.slots) {
       slot.worker.terminate();
+      slot.help?.watchdog.stop();
       slot.task?.reject(new DOMException('The pool was closed', 'AbortError'));
       if (slot.task) this.unshare(slot.task);
     }
@@ -104,21 +148,56 @@ export class WorkerPool implements AnalysisPool {
   private spawn(): Slot {
     const worker = this.create();
     const slot: Slot = { id: ++this.spawned, worker, remote: Comlink.wrap<AnalysisWorkerApi>(worker), task: null, help: null, holds: 0 };
-    worker.addEventListener('error', (event) => this.crashed(slot, event.message || 'uncaught error'));
+    const why = (event: Event) => (event as ErrorEvent).message || 'uncaught error';
+    worker.addEventListener('error', (event) =>
+      this.replace(slot, new AppError('worker-crashed', `the analysis worker stopped (${why(event)}); the target was not analysed`)),
+    );
     return slot;
   }
 
-  private crashed(slot: Slot, why: string): void {
+  /**
+   * Terminates a slot's worker and puts a fresh one in its place: its task fails with `err`, a
+   * chunk it was computing for another worker goes back to that worker.
+   */
+  private replace(slot: Slot, err: unknown): void {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     slot.worker.terminate();
     if (slot.task) {
       this.unshare(slot.task);
-      slot.task.reject(new AppError('worker-crashed', `the analysis worker stopped (${why}); the target was not analysed`));
+      slot.task.reject(err);
     }
-    if (slot.help) this.helpFailed(slot.help);
+    if (slot.help) {
+      slot.help.watchdog.stop();
+      this.helpFailed(slot.help);
+    }
     this.slots[index] = this.spawn();
     this.dispatch();
+  }
+
+  /** An abort: a queued task leaves the queue; a running one takes its worker with it. */
+  private abort(task: Task): void {
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      task.reject(abortError(task.signal));
+      return;
+    }
+    const slot = this.slots.find((s) => s.task === task);
+    if (slot) this.replace(slot, abortError(task.signal));
+  }
+
+  private timedOut(slot: Slot, task: Task, expiry: Expiry): void {
+    if (slot.task !== task) return;
+    const planned = expiry.plannedSeconds > 0 ? `its searches were planned at ${formatSeconds(expiry.plannedSeconds)} on one core` : 'its plan was not known yet';
+    this.replace(
+      slot,
+      new AppError(
+        'timeout',
+        `the analysis ran past its time limit of ${formatSeconds(expiry.limitSeconds)} (${planned}); its worker was stopped. The limit's cap is in Settings`,
+        { ...expiry },
+      ),
+    );
   }
 
   /** Queued targets first; a worker with none takes a chunk of a shared TLS search. */
@@ -138,10 +217,14 @@ export class WorkerPool implements AnalysisPool {
     const buffers = task.files.map((f) => f.bytes);
     // With one worker nobody could help, so the search is not offered.
     const helpers = task.settings.runTls && this.size > 1 ? Comlink.proxy(this.helpersFor(task)) : undefined;
+    const watchdog = new Watchdog((expiry) => this.timedOut(slot, task, expiry), this.limits, this.timers).start();
+    task.watchdog = watchdog;
+    const report: PlanReport = Comlink.proxy({ planned: (seconds: number) => watchdog.plan(seconds) });
     slot.remote
-      .analyze(Comlink.transfer(task.files, buffers), task.settings, task.context, helpers)
+      .analyze(Comlink.transfer(task.files, buffers), task.settings, task.context, helpers, report)
       .then(task.resolve, task.reject)
       .finally(() => {
+        watchdog.stop();
         this.unshare(task);
         if (slot.task === task) slot.task = null;
         this.dispatch();
@@ -181,9 +264,14 @@ export class WorkerPool implements AnalysisPool {
     for (const s of this.searches) if (s.board.offered > (search?.board.offered ?? 0)) search = s;
     const index = search?.board.claimForHelper();
     if (!search || index === undefined || index === null) return;
-    const help: Help = { search, index };
+    const { first, count, seconds } = search.board.chunks[index];
+    // A helper that hangs is stopped like any analysis; its chunk goes back to the owner.
+    const watchdog = new Watchdog(() => {
+      if (slot.help === help) this.replace(slot, null);
+    }, this.limits, this.timers).start();
+    watchdog.plan(seconds);
+    const help: Help = { search, index, watchdog };
     slot.help = help;
-    const { first, count } = search.board.chunks[index];
     const kernel = slot.holds === search.key ? undefined : search.kernel;
     slot.holds = search.key;
     slot.remote
@@ -199,6 +287,7 @@ export class WorkerPool implements AnalysisPool {
         },
       )
       .finally(() => {
+        watchdog.stop();
         if (slot.help === help) slot.help = null;
         this.dispatch();
       });
@@ -208,4 +297,13 @@ export class WorkerPool implements AnalysisPool {
     this.failed++;
     help.search.board.helperFailed(help.index);
   }
+}
+
+function abortError(signal: AbortSignal | undefined): unknown {
+  const reason: unknown = signal?.reason;
+  return reason instanceof DOMException && reason.name === 'AbortError' ? reason : new DOMException('The analysis was abandoned', 'AbortError');
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds * 10) / 10} s`;
 }
