@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DiskLightCurveCache } from '../../src/cli/run/disk-cache.ts';
-import { formatDuration, ProgressReporter } from '../../src/cli/run/progress.ts';
+import { formatDuration, outageMessage, ProgressReporter } from '../../src/cli/run/progress.ts';
 import { LIST_TTL_MS } from '../../src/lib/jobs/lc-cache.ts';
 import type { JobRecord, TargetRecord } from '../../src/lib/jobs/types.ts';
 import type { LightCurveProduct } from '../../src/lib/mast/index.ts';
@@ -97,6 +97,17 @@ describe('progress', () => {
       '2026-01-02T03:04:35.000Z [2/3 targets · 1 failed · 2.0/min · ETA 30s] Kepler-10: failed (target-not-found: no such star)\n',
     ]);
     expect(written.join('')).not.toContain('\r');
+  });
+
+  it('says when MAST stops and starts answering', () => {
+    const outage = { kind: 'outage' as const, since: Date.UTC(2026, 0, 2, 3, 4, 5), cause: 'unreachable' as const, retryEveryMs: 30_000, nextProbeAt: 0, probing: false, host: 'mast.stsci.edu', error: 'HTTP 503', refused: false };
+    expect(outageMessage(outage, 'clear')).toBe(
+      'MAST unreachable since 2026-01-02T03:04:05.000Z (mast.stsci.edu: HTTP 503); the targets it could not download stay pending, asking again every 30 s',
+    );
+    expect(outageMessage({ ...outage, probing: true }, 'outage')).toBeNull();
+    expect(outageMessage({ kind: 'clear' }, 'outage')).toBe('MAST answers again: the run goes on');
+    expect(outageMessage({ kind: 'clear' }, 'clear')).toBeNull();
+    expect(outageMessage({ kind: 'first-request-failed', since: 0, host: 'h', error: 'refused' }, 'clear')).toMatch(/^could not reach MAST \(h\): refused\. Nothing was marked failed/);
   });
 
   it('words durations', () => {

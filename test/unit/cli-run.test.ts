@@ -208,5 +208,24 @@ describe('cli run against the MAST stand-in', () => {
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/belongs to another run: oversample \(it was 10, now 5\)/);
     expect(readFileSync(path.join(dir, 'full.csv'), 'utf8')).toBe(full);
+    // MAST unreachable from the first request: the run stops, nothing is marked failed.
+    const refused = path.join(dir, 'refused.csv');
+    const closed = await runCli(['run', list, '--out', refused, '--mast', 'http://127.0.0.1:9']);
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toMatch(/could not reach MAST \(127\.0\.0\.1:9\): .*Nothing was marked failed/);
+    expect(rows(readFileSync(refused, 'utf8')).data.map((d) => d.status)).toEqual(['pending', 'pending', 'failed', 'pending', 'pending', 'pending', 'pending']);
+  });
+
+  it('runs the failed targets of the checkpoint again with --retry-failed', async () => {
+    const out = path.join(dir, 'full.csv');
+    const again = await runCli(['run', list, '--out', out, '--mast', mast.url, '--cache', cache, '--retry-failed', 'all']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('--retry-failed all: 2 failed targets will run again');
+    expect(again.stderr).toMatch(/\] TIC 123: failed \(target-not-found/);
+    const before = rows(full).data;
+    const after = rows(readFileSync(out, 'utf8')).data;
+    expect(after.map((d) => [d.target, d.status, d.error])).toEqual(before.map((d) => [d.target, d.status, d.error]));
+    // The two stars tried again say so; the invalid row was never a target.
+    expect(after.map((d) => d.attempts)).toEqual(['1', '1', '', '1', '2', '1', '2']);
   });
 });

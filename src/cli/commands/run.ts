@@ -6,10 +6,15 @@ import { pathToFileURL } from 'node:url';
 import { AppError } from '../../lib/errors.ts';
 import { jobCsv } from '../../lib/jobs/export.ts';
 import { JobRunner } from '../../lib/jobs/runner.ts';
+import type { RetryChoice } from '../../lib/jobs/failures.ts';
+import { namespacedCache } from '../../lib/jobs/lc-cache-namespace.ts';
+import type { OutageStatus } from '../../lib/jobs/outage.ts';
+import { DEFAULT_RUN_LIMITS, validateRunLimits, type RunLimits } from '../../lib/jobs/run-limits.ts';
 import { NetworkSource, type SourceStats } from '../../lib/jobs/source.ts';
 import type { JobStore } from '../../lib/jobs/store.ts';
 import type { JobRecord } from '../../lib/jobs/types.ts';
 import {
+  cacheNamespace,
   DEFAULT_MAST_CONFIG,
   DEFAULT_NETWORK_SETTINGS,
   normalizeBaseUrl,
@@ -29,13 +34,14 @@ import { checkpointPath } from '../run/checkpoint.ts';
 import { openCheckpointedJob } from '../run/checkpoint-store.ts';
 import { DiskLightCurveCache } from '../run/disk-cache.ts';
 import { fileAwareFetch } from '../run/file-fetch.ts';
-import { formatDuration, ProgressReporter } from '../run/progress.ts';
+import { formatDuration, outageMessage, ProgressReporter, targetLabel } from '../run/progress.ts';
 import { formatShard, parseShard, selectShard, shardCsv, type Shard } from '../run/shard.ts';
 import { ANALYSIS_OPTIONS, ANALYSIS_USAGE, searchSettingsFrom } from '../settings.ts';
 
 export const RUN_USAGE = `  cli run SAMPLES.csv --out RESULTS.csv [--mast BASE] [--workers N] [--downloads N] [--prefetch N]
           [--cache DIR] [--shard K/N] [--tess-authors SPOC,TESS-SPOC,QLP] [--segments N]
-          [--lightcurve-base DIR|URL]
+          [--lightcurve-base DIR|URL] [--retry-failed transient|all]
+          [--analysis-max-seconds S] [--request-timeout S]
           ${ANALYSIS_USAGE.replace(/\n\s*/g, '\n          ')}
       The app's job without the browser: the same sample-list parser, MAST client, runner, retries and
       worker pool (threads), with the app's defaults; RESULTS.csv has the columns and row order of the
@@ -44,7 +50,10 @@ export const RUN_USAGE = `  cli run SAMPLES.csv --out RESULTS.csv [--mast BASE] 
       (as the page's ?mast=); --cache DIR keeps light curves on disk for later runs; --shard K/N takes
       a deterministic share (0 <= K < N, every row of a star in one shard) for an array job, whose
       parts "merge" joins. A lightcurve_url that is a path is read relative to --lightcurve-base
-      (default: the sample list's folder), from disk unless the base is a URL. Workers default to SLURM_CPUS_PER_TASK, else the machine's cores.
+      (default: the sample list's folder), from disk unless the base is a URL. --retry-failed runs
+      the checkpoint's failed targets again (transient: network and worker failures only; all).
+      As in the app, MAST being unreachable pauses the run (the targets stay pending) until it
+      answers; time limits as the app's Settings (1800 s per analysis, 120 s per request). Workers default to SLURM_CPUS_PER_TASK, else the machine's cores.
       Exit status 0 when every row ended (ok or failed), 1 when the run could not go on.`;
 
 const RUN_OPTIONS = {
@@ -59,6 +68,9 @@ const RUN_OPTIONS = {
   'tess-authors': { type: 'string' },
   segments: { type: 'string' },
   'lightcurve-base': { type: 'string' },
+  'retry-failed': { type: 'string' },
+  'analysis-max-seconds': { type: 'string' },
+  'request-timeout': { type: 'string' },
 } as const;
 
 export interface CommandContext {
@@ -127,6 +139,8 @@ interface RunRequest {
   mast: MastConfig;
   cache: string | null;
   lightcurveBase: string;
+  retryFailed: RetryChoice | null;
+  limits: RunLimits;
 }
 
 function runRequest(argv: string[]): RunRequest {
@@ -162,12 +176,19 @@ function runRequest(argv: string[]): RunRequest {
     mast,
     cache: typeof values.cache === 'string' ? values.cache : null,
     lightcurveBase: lightcurveBase(values['lightcurve-base'], positionals[0]),
+    retryFailed: choiceOption(values['retry-failed'], 'retry-failed', ['transient', 'all'] as const) ?? null,
+    limits: validateRunLimits({
+      analysisMaxSeconds: wholeOption(values['analysis-max-seconds'], 'analysis-max-seconds', 1) ?? DEFAULT_RUN_LIMITS.analysisMaxSeconds,
+      requestTimeoutSeconds: wholeOption(values['request-timeout'], 'request-timeout', 1) ?? DEFAULT_RUN_LIMITS.requestTimeoutSeconds,
+    }),
   };
 }
 
 /** How the runner's pass ended, as far as the exit status is concerned. */
 interface PassEnd {
   error?: AppError;
+  /** The first requests got no answer: the run stopped before anything was done. */
+  refused?: boolean;
   signal?: NodeJS.Signals;
   stats?: SourceStats;
 }
@@ -175,11 +196,16 @@ interface PassEnd {
 /** Runs the job's pending targets to the end, or until a signal; the pool is gone when it returns. */
 async function runPending(request: RunRequest, store: JobStore, job: JobRecord, progress: ProgressReporter, entry: string): Promise<PassEnd> {
   const end: PassEnd = {};
-  const pool = new WorkerPool(Math.max(1, request.workers), () => nodeAnalysisWorker(entry, request.kernel));
+  let outage: OutageStatus['kind'] = 'clear';
+  const pool = new WorkerPool(Math.max(1, request.workers), () => nodeAnalysisWorker(entry, request.kernel), {
+    limits: { capSeconds: request.limits.analysisMaxSeconds },
+  });
   const cacheErrors = new Set<string>();
   const source = new NetworkSource(() => request.mast, fileAwareFetch, request.lightcurveBase, {
+    deps: { timeoutMs: request.limits.requestTimeoutSeconds * 1000 },
     network: () => request.network,
-    cache: request.cache === null ? null : DiskLightCurveCache.open(request.cache),
+    // As in the app: files another host served (the stand-in, a mirror) are cached apart from MAST's.
+    cache: request.cache === null ? null : DiskLightCurveCache.open(request.cache).then((c) => namespacedCache(c, cacheNamespace(request.mast))),
     onCacheError: (err) => {
       if (cacheErrors.has(err.message)) return;
       cacheErrors.add(err.message);
@@ -193,6 +219,15 @@ async function runPending(request: RunRequest, store: JobStore, job: JobRecord, 
     pool,
     {
       onResult: (j, target, result) => progress.result(j, target, result),
+      onWorkerFailure: (_j, target, error, final) => {
+        if (!final) progress.message(`${targetLabel(target)}: ${error.name} (${error.message}); it will be tried once more`);
+      },
+      onOutage: (status) => {
+        const said = outageMessage(status, outage);
+        outage = status.kind;
+        if (said) progress.message(said);
+        if (status.kind === 'first-request-failed') end.refused = true;
+      },
       onStop: (_reason, error) => {
         if (error) end.error = error;
       },
@@ -250,7 +285,12 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
   const started = Date.now();
   let end: PassEnd = {};
   try {
-    if (resumed < opened.nTargets) end = await runPending(request, store, opened, progress, context.entry);
+    if (request.retryFailed) {
+      const { retried } = await store.retryFailed(opened.id, request.retryFailed);
+      progress.message(`--retry-failed ${request.retryFailed}: ${retried} failed targets will run again`);
+    }
+    const job = (await store.getJob(opened.id))!;
+    if (job.done + job.failed < job.nTargets) end = await runPending(request, store, job, progress, context.entry);
   } finally {
     log.close();
   }
@@ -266,6 +306,7 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
     return 1;
   }
   if (end.signal) return exitStatusOf(end.signal);
+  if (end.refused) return 1;
   if (remaining > 0) {
     progress.message(`${remaining} targets were not finished; run the same command again to continue`);
     return 1;

@@ -3,6 +3,7 @@
  * failed, rate, ETA). Otherwise (a file, a pipe, a Slurm log): one plain line per finished target
  * with the same counts, so a log read later says when each target ended and how it went.
  */
+import type { OutageStatus } from '../../lib/jobs/outage.ts';
 import type { JobRecord, TargetRecord } from '../../lib/jobs/types.ts';
 import type { TargetResult } from '../../lib/search/result.ts';
 import { formatTarget } from '../../lib/target.ts';
@@ -29,6 +30,23 @@ export function targetLabel(t: TargetRecord): string {
   if (t.target) return formatTarget(t.target);
   if (t.name) return t.name;
   return t.key;
+}
+
+/** What the run says when its network status changes (jobs/outage.ts); null when nothing changed worth saying. */
+export function outageMessage(status: OutageStatus, previous: OutageStatus['kind']): string | null {
+  if (status.kind === 'clear') return previous === 'outage' ? 'MAST answers again: the run goes on' : null;
+  if (status.kind === 'first-request-failed') {
+    return (
+      `could not reach MAST (${status.host}): ${status.error}. Nothing was marked failed. Check this machine's network ` +
+      '(compute nodes of some clusters have none: run where there is, with --cache, and then offline), or give a host that answers with --mast'
+    );
+  }
+  if (status.probing) return null;
+  const every = status.retryEveryMs >= 90_000 ? `${Math.round(status.retryEveryMs / 60_000)} min` : `${Math.round(status.retryEveryMs / 1000)} s`;
+  return (
+    `MAST unreachable since ${new Date(status.since).toISOString()} (${status.host}: ${status.error}); ` +
+    `the targets it could not download stay pending, asking again every ${every}`
+  );
 }
 
 export class ProgressReporter {
