@@ -24,6 +24,7 @@ function childrenCpuSeconds(): number {
 }
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const best = (a: number[]) => Math.min(...a);
 
 export async function cliCase(name: string, input: BlsInput, durations: number[], repeats: number, withAstropy: boolean): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bls-cli-bench-'));
@@ -48,18 +49,28 @@ export async function cliCase(name: string, input: BlsInput, durations: number[]
       }
       if (withAstropy) theirs.push(runAstropyAutopower(csv, durations));
     }
-    process.stdout.write(`${name}: ${input.time.length} points, ${result!.n_periods} periods (autopower grid), ${durations.length} durations, ${repeats} runs each, medians\n`);
+    process.stdout.write(
+      `${name}: ${input.time.length} points, ${result!.n_periods} periods (autopower grid), ${durations.length} durations, ${repeats} runs each; ` +
+        'median and best (the best is the figure least disturbed by other processes)\n',
+    );
     const a = theirs[0];
-    const aw = withAstropy ? median(theirs.map((t) => t.seconds)) : NaN;
-    const ac = withAstropy ? median(theirs.map((t) => t.cpuSeconds)) : NaN;
+    const aw = withAstropy ? theirs.map((t) => t.seconds) : [];
+    const ac = withAstropy ? theirs.map((t) => t.cpuSeconds) : [];
     if (withAstropy) {
-      process.stdout.write(`  astropy ${a.version} autopower, in-process: ${aw.toFixed(3)} s wall, ${ac.toFixed(2)} s CPU (runs: ${theirs.map((t) => t.seconds.toFixed(2)).join(', ')} s)\n`);
+      process.stdout.write(
+        `  astropy ${a.version} autopower, in-process: ${median(aw).toFixed(3)} s wall (best ${best(aw).toFixed(3)}), ${median(ac).toFixed(2)} s CPU (best ${best(ac).toFixed(2)})\n`,
+      );
     }
     for (const v of variants) {
-      const wall = median(v.runs.map((o) => o.wall));
-      const cpu = median(v.runs.map((o) => o.cpu));
-      const ratio = withAstropy ? `; astropy autopower / whole process: ${(aw / wall).toFixed(2)}x wall, ${(ac / cpu).toFixed(2)}x CPU (goal: 2x wall)` : '';
-      process.stdout.write(`  cli bls, whole process, ${v.label}: ${wall.toFixed(3)} s wall, ${cpu.toFixed(2)} s CPU (runs: ${v.runs.map((o) => o.wall.toFixed(2)).join(', ')} s)${ratio}\n`);
+      const wall = v.runs.map((o) => o.wall);
+      const cpu = v.runs.map((o) => o.cpu);
+      process.stdout.write(`  cli bls, whole process, ${v.label}: ${median(wall).toFixed(3)} s wall (best ${best(wall).toFixed(3)}), ${median(cpu).toFixed(2)} s CPU (best ${best(cpu).toFixed(2)})\n`);
+      if (withAstropy) {
+        process.stdout.write(
+          `    astropy autopower / whole process: ${(median(aw) / median(wall)).toFixed(2)}x wall median, ${(best(aw) / best(wall)).toFixed(2)}x wall best; ` +
+            `${(median(ac) / median(cpu)).toFixed(2)}x CPU median, ${(best(ac) / best(cpu)).toFixed(2)}x CPU best (goal: 2x)\n`,
+        );
+      }
     }
     if (withAstropy) {
       const same = a.nPeriods === result!.n_periods && a.period === result!.period && a.power === result!.power;
