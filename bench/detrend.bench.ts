@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createBlsEngine } from '../src/lib/kernels/bls-kernel.ts';
 import { loadKernelBytes } from '../src/lib/kernels/node.ts';
-import { analyzeFiles, prepareLightCurve, type LightCurveFile } from '../src/lib/search/analyze.ts';
+import type { LightCurveFile } from '../src/lib/lightcurve/file.ts';
+import { analyzeFiles } from '../src/lib/search/analyze.ts';
+import { prepareLightCurve } from '../src/lib/search/prepare.ts';
 import { DEFAULT_SEARCH_SETTINGS, type DetrendMethod } from '../src/lib/search/settings.ts';
 
 const DIR = path.resolve(import.meta.dirname, '../../shared/fixtures/lightcurves');
@@ -48,7 +50,7 @@ export default async function detrendBench(args: string[]): Promise<void> {
       const t0 = performance.now();
       prepareLightCurve(names.map(file), settings);
       const prepMs = performance.now() - t0;
-      const f = analyzeFiles(names.map(file), settings, engine).features;
+      const f = (await analyzeFiles(names.map(file), settings, engine)).features;
       const p = f.bls_period as number;
       const match = period === null ? '' : ` ×${harmonic(p, period) ?? (p / period).toFixed(3)}`;
       cells.push(`${detrend}: P=${p.toFixed(4)}${match} snr=${(f.bls_snr as number).toFixed(1)} prep=${prepMs.toFixed(0)}ms`);

@@ -3,14 +3,15 @@
 import { parentPort } from 'node:worker_threads';
 import { createBlsEngine } from '../src/lib/kernels/bls-kernel.ts';
 import { loadKernelBytes } from '../src/lib/kernels/node.ts';
-import { analyzeFiles, type LightCurveFile } from '../src/lib/search/analyze.ts';
+import type { LightCurveFile } from '../src/lib/lightcurve/file.ts';
+import { analyzeFiles } from '../src/lib/search/analyze.ts';
 import type { SearchSettings } from '../src/lib/search/settings.ts';
 
 const engine = await createBlsEngine(await loadKernelBytes('release'));
-parentPort!.on('message', ({ files, settings }: { files: LightCurveFile[]; settings: SearchSettings }) => {
+parentPort!.on('message', async ({ files, settings }: { files: LightCurveFile[]; settings: SearchSettings }) => {
   const t0 = performance.now();
   try {
-    const result = analyzeFiles(files, settings, engine);
+    const result = await analyzeFiles(files, settings, engine);
     parentPort!.postMessage({ result, ms: performance.now() - t0 });
   } catch (err) {
     const e = err as Error;

@@ -16,7 +16,7 @@ import { NetworkSource } from '../src/lib/jobs/source.ts';
 import { IdbJobStore } from '../src/lib/jobs/store.ts';
 import { DEFAULT_NETWORK_SETTINGS } from '../src/lib/mast/index.ts';
 import type { SampleList } from '../src/lib/samples/index.ts';
-import type { LightCurveFile } from '../src/lib/search/analyze.ts';
+import type { LightCurveFile } from '../src/lib/lightcurve/file.ts';
 import type { TargetResult } from '../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS, type SearchSettings } from '../src/lib/search/settings.ts';
 import { LIGHTCURVES } from '../test/helpers/paths.ts';

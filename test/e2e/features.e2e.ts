@@ -7,12 +7,17 @@ import { buildResultsCsv } from '../../src/lib/export/csv.ts';
 import { createBlsEngine } from '../../src/lib/kernels/bls-kernel.ts';
 import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
 import { analyzeFiles } from '../../src/lib/search/analyze.ts';
+import { inputColumns } from '../../src/lib/search/input-columns.ts';
 import { FEATURE_COLUMNS } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
 import { lightCurveFile } from '../helpers/fixtures.ts';
+import { TOI101 } from '../helpers/known-planets.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
 import { startMockMast } from '../mock-mast/server.ts';
+
+/** The catalogue rows added for TOI-101 (TOI table: P, Tmid, duration). */
+const CANDIDATE_ROWS = [TOI101, { period: 2 * TOI101.period! }];
 
 /** Two known planets and the quiet K2 star, with the files the MAST stand-in serves for each. */
 const TARGETS: Array<[string, string]> = [
@@ -40,34 +45,46 @@ describe('the same features from the app (browser, MAST stand-in) and from Node'
 
   it('writes the same feature columns for the same file and default settings (search bit-identical, the rest to 1e-9)', async () => {
     const list = path.join(mkdtempSync(path.join(tmpdir(), 'features-e2e-')), 'features-list.csv');
-    writeFileSync(list, `target\n${TARGETS.map(([t]) => t).join('\n')}\n`);
+    // TOI-101.01 and a made-up second candidate of the same star (twice its period): one download, one
+    // search, each row its own cat_* columns.
+    writeFileSync(list, `target,period,epoch_bjd,duration_hours\n${TARGETS.map(([t]) => `${t},,,`).join('\n')}\n${CANDIDATE_ROWS.map((c) => `TIC 231663901,${c.period},${c.epochBjd ?? ''},${c.durationHours ?? ''}`).join('\n')}\n`);
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${app.url}?mast=${encodeURIComponent(mast.url)}`);
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(list);
-    await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('3 valid rows');
+    await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('5 valid rows');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForFinished(page, 120_000);
     const appRows = await downloadCsvRows(page);
 
     const engine = await createBlsEngine(await loadKernelBytes('release'));
+    const candidates = CANDIDATE_ROWS.map((catalog, k) => ({ row: TARGETS.length + k, catalog }));
+    const results = await Promise.all(
+      TARGETS.map(([, name], i) => analyzeFiles([lightCurveFile(name)], DEFAULT_SEARCH_SETTINGS, engine, i === 0 ? { candidates } : {})),
+    );
+    // The rows as the app writes them: the star's features, then the row's own candidate.
     const nodeCsv = buildResultsCsv(
       ['target'],
       FEATURE_COLUMNS,
-      TARGETS.map(([target, name]) => {
-        const result = analyzeFiles([lightCurveFile(name)], DEFAULT_SEARCH_SETTINGS, engine);
-        return { values: [target], status: result.status, features: result.features };
-      }),
+      [
+        ...TARGETS.map(([target], i) => ({ values: [target], status: results[i].status, features: results[i].features })),
+        ...candidates.map(({ row, catalog }) => ({
+          values: ['TIC 231663901'],
+          status: results[0].status,
+          features: { ...results[0].features, ...results[0].candidates![row], ...inputColumns(catalog) },
+        })),
+      ],
     );
     const nodeRows = Papa.parse<Record<string, string>>(nodeCsv, { header: true, skipEmptyLines: true }).data;
 
-    expect(appRows.map((r) => [r.target, r.status])).toEqual(TARGETS.map(([t]) => [t, 'ok']));
+    expect(appRows.map((r) => [r.target, r.status])).toEqual([...TARGETS.map(([t]) => [t, 'ok']), ['TIC 231663901', 'ok'], ['TIC 231663901', 'ok']]);
     // The kernels are the same WASM bytes, so the search agrees to the bit; the features use the
-    // host's Math.sin/cos (the harmonic fit), which may differ in the last bits between Chromium's
-    // and Node's V8, so numbers agree to 1e-9 relative and everything else exactly.
+    // host's Math.sin/cos (the harmonic fits) and Math.exp (the transit times behind the refined
+    // period), which may differ in the last bits between Chromium's and Node's V8, so numbers agree to
+    // 1e-9 relative and everything else exactly.
     const differing: string[] = [];
-    for (const [i, [target]] of TARGETS.entries()) {
+    for (const [i, { target }] of appRows.entries()) {
       for (const column of FEATURE_COLUMNS) {
         const a = appRows[i][column];
         const b = nodeRows[i][column];
@@ -76,13 +93,21 @@ describe('the same features from the app (browser, MAST stand-in) and from Node'
       }
     }
     expect(differing).toEqual([]);
-    for (const column of ['bls_period', 'bls_t0', 'bls_depth', 'bls_snr', 'bls_power', 'n_points', 'flux_std']) {
+    // What comes from the search itself agrees to the bit: its grid, its peak's SDE, the data.
+    for (const column of ['n_periods', 'bls_sde', 'n_transits', 'n_points', 'flux_std']) {
       expect(appRows.map((r) => r[column]), column).toEqual(nodeRows.map((r) => r[column]));
     }
     // The comparison means something: real values, not two empty rows.
     expect(Number(appRows[0].bls_snr)).toBeGreaterThan(20);
     expect(appRows[0].detrend).toBe('biweight');
     expect(Number(appRows[2].bls_snr)).toBeLessThan(20);
+    // Rows of one star: the same blind search, each its own candidate (the rows without one have none).
+    expect(appRows[3].bls_period).toBe(appRows[0].bls_period);
+    expect(appRows[3].bls_matches_catalog).toBe('1');
+    expect(appRows[4].bls_matches_catalog).toBe('1');
+    expect(appRows[4].bls_catalog_ratio).toBe('0.5');
+    expect(appRows[3].cat_depth).not.toBe(appRows[4].cat_depth);
+    expect(appRows[0].cat_depth).toBe('');
     expect(errors).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@ import { IdbJobStore } from '../../src/lib/jobs/store.ts';
 import type { LightCurve } from '../../src/lib/lightcurve/index.ts';
 import { DEFAULT_NETWORK_SETTINGS, type MastConfig } from '../../src/lib/mast/index.ts';
 import type { SampleList } from '../../src/lib/samples/index.ts';
-import { analyzeFiles, type LightCurveFile } from '../../src/lib/search/analyze.ts';
+import type { LightCurveFile } from '../../src/lib/lightcurve/file.ts';
+import { analyzeFiles } from '../../src/lib/search/analyze.ts';
 import type { BlsEngine } from '../../src/lib/search/bls-types.ts';
 import { DEFAULT_SEARCH_SETTINGS, type SearchSettings } from '../../src/lib/search/settings.ts';
 import { LIGHTCURVES } from '../helpers/paths.ts';
@@ -100,7 +101,7 @@ describe('a job run again uses the cleaned arrays', () => {
       async analyze(files, settings, context = {}) {
         for (const f of files) seen.push(f.cleaned ? `cleaned:${f.cleaned.mask}:${f.bytes.byteLength}` : `fits:${f.bytes.byteLength}`);
         seen.push(`return:${context.returnCleaned === true}`);
-        return analyzeFiles(files, settings, engine, context.catalog, { returnCleaned: context.returnCleaned });
+        return analyzeFiles(files, settings, engine, { catalog: context.catalog, returnCleaned: context.returnCleaned });
       },
     };
   }

@@ -111,14 +111,26 @@ describe('IdbJobStore', () => {
     expect(parsed.data[3].input_period).toBe('');
   });
 
-  it('searches each catalogue period of a star on its own when the catalogue-window search is on', async () => {
+  it('keeps one work unit per star with every catalogue candidate of its rows, and gives each row its own cat_* columns', async () => {
     const list = sampleList();
     list.rows[3] = { ...list.rows[3], period: 1.5 };
-    const job = await store.createJob(list, { ...DEFAULT_SEARCH_SETTINGS, catalogSearch: true });
-    expect((await store.targets(job.id)).map((t) => [t.key, t.catalog?.period])).toEqual([
-      ['TESS:25155310@P=3.2887898', 3.2887898],
-      ['Kepler:11442793', undefined],
-      ['TESS:25155310@P=1.5', 1.5],
+    const job = await store.createJob(list, DEFAULT_SEARCH_SETTINGS);
+    const targets = await store.targets(job.id);
+    expect(targets.map((t) => t.key)).toEqual(['TESS:25155310', 'Kepler:11442793']);
+    expect(targets[0].candidates).toEqual([
+      { row: 0, catalog: { period: 3.2887898, epochBjd: 2458327.519958 } },
+      { row: 3, catalog: { period: 1.5 } },
+    ]);
+    expect(targets[1].candidates).toBeUndefined();
+    const result: TargetResult = { ...OK, candidates: { 0: { cat_depth: 0.006, bls_matches_catalog: 1 }, 3: { cat_depth: 0.0001, bls_matches_catalog: 0 } } };
+    await store.recordResult(job.id, 'TESS:25155310', result);
+    const csv = jobCsv(job, await store.samples(job.id), await store.targets(job.id));
+    const rows = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((r) => [r.target, r.bls_period, r.cat_depth, r.bls_matches_catalog, r.input_period])).toEqual([
+      ['TIC 25155310', '3.2888', '0.006', '1', '3.2887898'],
+      ['KIC 11442793', '', '', '', ''],
+      ['oops', '', '', '', ''],
+      ['TIC 25155310', '3.2888', '0.0001', '0', '1.5'],
     ]);
   });
 

@@ -4,6 +4,7 @@ import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
 import { createTlsEngine } from '../../src/lib/kernels/tls-kernel.ts';
 import { loadTlsKernelBytes } from '../../src/lib/kernels/tls-node.ts';
 import { analyzeFiles } from '../../src/lib/search/analyze.ts';
+import { tlsStep } from '../../src/lib/search/tls-columns.ts';
 import type { BlsEngine } from '../../src/lib/search/bls-types.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import { massFromLogg, tlsOptionsFor } from '../../src/lib/search/tls-columns.ts';
@@ -35,15 +36,15 @@ describe('TLS in the per-target pipeline', () => {
     expect(tlsOptionsFor(undefined, DEFAULT_SEARCH_SETTINGS)).toEqual({ maxSeconds: DEFAULT_SEARCH_SETTINGS.tlsMaxSeconds });
   });
 
-  it('leaves the TLS columns empty when TLS is off', () => {
-    const r = analyzeFiles([file(TOI101)], DEFAULT_SEARCH_SETTINGS, bls, undefined, { tls });
+  it('leaves the TLS columns empty when TLS is off', async () => {
+    const r = await analyzeFiles([file(TOI101)], DEFAULT_SEARCH_SETTINGS, bls, { tls: tlsStep(tls) });
     expect(r.features.tls_period).toBeUndefined();
     expect(r.features.tls_error).toBeUndefined();
   });
 
-  it('finds TOI-101.01 with TLS too, and reports the star it assumed', () => {
+  it('finds TOI-101.01 with TLS too, and reports the star it assumed', async () => {
     const settings = { ...DEFAULT_SEARCH_SETTINGS, runTls: true };
-    const r = analyzeFiles([file(TOI101)], settings, bls, undefined, { tls });
+    const r = await analyzeFiles([file(TOI101)], settings, bls, { tls: tlsStep(tls) });
     expect(r.status).toBe('ok');
     const f = r.features;
     expect(f.tls_error).toBeUndefined();
@@ -56,17 +57,17 @@ describe('TLS in the per-target pipeline', () => {
     expect(f).toMatchObject({ tls_r_star: 1, tls_m_star: 1 });
   });
 
-  it('says why TLS did not run when its time estimate is over the limit, and keeps the BLS result', () => {
+  it('says why TLS did not run when its time estimate is over the limit, and keeps the BLS result', async () => {
     const settings = { ...DEFAULT_SEARCH_SETTINGS, runTls: true, tlsMaxSeconds: 0.01 };
-    const r = analyzeFiles([file(TOI101)], settings, bls, undefined, { tls });
+    const r = await analyzeFiles([file(TOI101)], settings, bls, { tls: tlsStep(tls) });
     expect(r.status).toBe('ok');
     expect(r.features.tls_error).toMatch(/^grid-too-large: /);
     expect(r.features.tls_period).toBeUndefined();
     expect(Math.abs((r.features.bls_period as number) / 1.4303699 - 1)).toBeLessThan(0.005);
   });
 
-  it('says so when TLS is asked for without its kernel', () => {
-    const r = analyzeFiles([file(TOI101)], { ...DEFAULT_SEARCH_SETTINGS, runTls: true }, bls);
+  it('says so when TLS is asked for without its kernel', async () => {
+    const r = await analyzeFiles([file(TOI101)], { ...DEFAULT_SEARCH_SETTINGS, runTls: true }, bls);
     expect(r.features.tls_error).toMatch(/^kernel-error: .*TLS/);
   });
 });

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTlsEngine } from '../../src/lib/kernels/tls-kernel.ts';
 import { loadTlsKernelBytes } from '../../src/lib/kernels/tls-node.ts';
-import { prepareLightCurve } from '../../src/lib/search/analyze.ts';
+import { prepareLightCurve } from '../../src/lib/search/prepare.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import {
   ChunkBoard,

@@ -159,8 +159,9 @@ describe('WorkerPool under its watchdog', () => {
     await settle();
     port1.close();
     expect(result.status).toBe('ok');
-    expect(reported).toHaveLength(1);
-    expect(reported[0]).toBeGreaterThan(0);
-    expect(reported[0]).toBeLessThan(60);
+    // One report per kernel call: the search, then refinement's fine grid and its period (issue 13).
+    expect(reported.length).toBeGreaterThanOrEqual(1);
+    for (const seconds of reported) expect(seconds).toBeGreaterThan(0);
+    expect(reported.reduce((a, b) => a + b, 0)).toBeLessThan(60);
   });
 });

@@ -7,7 +7,9 @@ import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
 import { createTlsEngine } from '../../src/lib/kernels/tls-kernel.ts';
 import { loadTlsKernelBytes } from '../../src/lib/kernels/tls-node.ts';
 import type { LightCurve } from '../../src/lib/lightcurve/index.ts';
-import { analyzeFiles, qualityMaskKey, type LightCurveFile } from '../../src/lib/search/analyze.ts';
+import { qualityMaskKey, type LightCurveFile } from '../../src/lib/lightcurve/file.ts';
+import { analyzeFiles } from '../../src/lib/search/analyze.ts';
+import { tlsStep } from '../../src/lib/search/tls-columns.ts';
 import type { Features } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import type { TlsHelpers } from '../../src/lib/search/tls/index.ts';
@@ -77,7 +79,7 @@ const withoutWorkers = ({ tls_workers: _, ...rest }: Features) => rest;
 describe('WorkerPool sharing a TLS search', () => {
   let reference: Features;
   beforeAll(async () => {
-    const result = analyzeFiles([targetFile()], SETTINGS, await createBlsEngine(blsBytes), undefined, { tls: await createTlsEngine(tlsBytes) });
+    const result = await analyzeFiles([targetFile()], SETTINGS, await createBlsEngine(blsBytes), { tls: tlsStep(await createTlsEngine(tlsBytes)) });
     reference = result.features;
     expect(reference.tls_error).toBeUndefined();
     expect(Math.abs((reference.tls_period as number) / 3.1 - 1)).toBeLessThan(0.01);

@@ -5,6 +5,7 @@ import { buildResultsCsv } from '../../lib/export/csv.ts';
 import { createTlsEngine } from '../../lib/kernels/tls-kernel.ts';
 import { loadTlsKernelBytes } from '../../lib/kernels/tls-node.ts';
 import { analyzeFiles } from '../../lib/search/analyze.ts';
+import { tlsStep } from '../../lib/search/tls-columns.ts';
 import { FEATURE_COLUMNS, type TargetResult } from '../../lib/search/result.ts';
 import { blsEngine, choiceOption, numberOption, parse, UsageError } from '../args.ts';
 import { ANALYSIS_OPTIONS, searchSettingsFrom } from '../settings.ts';
@@ -39,7 +40,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     try {
       const bytes = await readFile(file);
       const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      result = analyzeFiles([{ name: path.basename(file), bytes: buffer }], settings, engine, undefined, { tls, star });
+      result = await analyzeFiles([{ name: path.basename(file), bytes: buffer }], settings, engine, { tls: tlsStep(tls), star });
     } catch (err) {
       const e = toAppError(err, 'invalid-input');
       result = { status: 'failed', error: { code: e.name, message: e.message }, features: {} };

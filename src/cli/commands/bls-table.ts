@@ -2,7 +2,9 @@ import Papa from 'papaparse';
 import { AppError } from '../../lib/errors.ts';
 import { planOptions, planSearch, type SearchPlanOptions } from '../../lib/search/bls-plan.ts';
 import { computeStats, type BlsStats } from '../../lib/search/bls-stats.ts';
-import { bestPeak, type BlsEngine, type BlsObjective, type BlsOptions, type BlsPeriodogram } from '../../lib/search/bls-types.ts';
+import { bestPeak, type BlsEngine, type BlsObjective, type BlsOptions, type BlsPeak, type BlsPeriodogram } from '../../lib/search/bls-types.ts';
+import { refinePeak } from '../../lib/search/refine.ts';
+import { durationLimits } from '../../lib/search/signal.ts';
 
 export interface TimeSeriesTable {
   time: Float64Array;
@@ -63,7 +65,29 @@ export type BlsCommandOptions = Partial<SearchPlanOptions> & {
   objective?: BlsObjective;
   /** Add astropy's compute_stats at the peak. */
   stats?: boolean;
+  /** Search again around the peak on a fine grid (the app's refinement) and report that peak. */
+  refine?: boolean;
 };
+
+/** The median time step: the cadence, for timing the transits. */
+function medianStep(time: Float64Array): number {
+  const steps = Float64Array.from({ length: time.length - 1 }, (_, i) => Math.abs(time[i + 1] - time[i])).sort();
+  return steps[steps.length >> 1];
+}
+
+/** A peak with astropy's names. */
+function peakJson(peak: BlsPeak) {
+  return {
+    period: peak.period,
+    duration: peak.duration,
+    transit_time: peak.transitTime,
+    depth: peak.depth,
+    depth_err: peak.depthErr,
+    depth_snr: peak.depthSnr,
+    log_likelihood: peak.logLikelihood,
+    power: peak.power,
+  };
+}
 
 /** astropy's compute_stats, with astropy's key names. */
 function statsJson(s: BlsStats) {
@@ -86,27 +110,32 @@ function statsJson(s: BlsStats) {
  * minimum_n_transit 3, lightkurve's six durations); `grid: 'optimal'` uses the Ofir/Keplerian grids.
  * Returns the peak as JSON (astropy's names) and the full periodogram.
  */
-export async function runBlsOnTable(
-  table: TimeSeriesTable,
-  engine: BlsEngine,
-  opts: BlsCommandOptions,
-  /** How the periodogram is computed (several threads in the CLI); `engine.power` by default. */
-  power: (input: TimeSeriesTable, options: BlsOptions) => BlsPeriodogram | Promise<BlsPeriodogram> = (i, o) => engine.power(i, o),
-) {
-  const { objective, stats, ...planning } = opts;
+export function runBlsOnTable(table: TimeSeriesTable, engine: BlsEngine, opts: BlsCommandOptions) {
+  const planned = planBlsOnTable(table, opts);
+  return blsOnTableResult(table, engine, opts, planned, engine.power(table, planned.options));
+}
+
+/** The search's plan and kernel options for `opts` (the first half of runBlsOnTable). */
+export function planBlsOnTable(table: TimeSeriesTable, opts: BlsCommandOptions) {
+  const { objective, stats: _stats, refine: _refine, ...planning } = opts;
   const plan = planSearch(table.time, { ...planning, grid: opts.grid ?? 'astropy', frequencyFactor: opts.frequencyFactor ?? 1 });
-  const periodogram = await power(table, { ...planOptions(plan, objective ?? 'likelihood'), memoryBudget: opts.memoryBudget });
-  const peak = bestPeak(periodogram);
+  const options: BlsOptions = { ...planOptions(plan, objective ?? 'likelihood'), memoryBudget: opts.memoryBudget };
+  return { plan, options };
+}
+
+/** The answer from a periodogram computed for `planned.options`, however (the second half of runBlsOnTable). */
+export function blsOnTableResult(table: TimeSeriesTable, engine: BlsEngine, opts: BlsCommandOptions, planned: ReturnType<typeof planBlsOnTable>, periodogram: BlsPeriodogram) {
+  const { plan } = planned;
+  const { stats, refine } = opts;
+  const found = bestPeak(periodogram);
+  // astropy's answer unless asked to refine; then the refined peak, with the search's as `search_peak`.
+  const scope = found.index >= 0 ? { periods: plan.periods, durationLimits: durationLimits(plan, found.index), baseline: plan.baseline, objective: periodogram.objective } : null;
+  const measured = refine && scope ? refinePeak(engine, table, scope, found, medianStep(table.time)) : null;
+  const peak = measured?.peak ?? found;
   const result = {
-    period: peak.period,
-    duration: peak.duration,
-    transit_time: peak.transitTime,
-    depth: peak.depth,
-    depth_err: peak.depthErr,
-    depth_snr: peak.depthSnr,
-    log_likelihood: peak.logLikelihood,
-    power: peak.power,
-    index: peak.index,
+    ...peakJson(peak),
+    index: found.index,
+    ...(measured ? { period_uncertainty: measured.periodErr, transit_time_uncertainty: measured.transitTimeErr, search_peak: peakJson(found) } : {}),
     n_periods: plan.periods.length,
     n_durations: plan.durations.length,
     grid: plan.grid,

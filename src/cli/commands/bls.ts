@@ -3,7 +3,7 @@ import os from 'node:os';
 import { estimateSeconds } from '../../lib/search/bls-plan.ts';
 import type { BlsOptions } from '../../lib/search/bls-types.ts';
 import { blsEngine, choiceOption, durationsOption, numberOption, parse, UsageError } from '../args.ts';
-import { periodogramCsv, readTimeSeriesCsv, runBlsOnTable } from './bls-table.ts';
+import { blsOnTableResult, periodogramCsv, planBlsOnTable, readTimeSeriesCsv, type BlsCommandOptions } from './bls-table.ts';
 import { powerInThreads } from './bls-threads.ts';
 import type { CommandContext } from './run.ts';
 
@@ -11,7 +11,7 @@ export const BLS_USAGE = `  cli bls FILE [--grid astropy|optimal] [--period-min 
                [--durations a,b,c] [--objective likelihood|snr] [--oversample N] [--frequency-factor F]
                [--period-oversampling N] [--stellar-radius R] [--stellar-mass M] [--duration-step S]
                [--minimum-duration D] [--max-periods N] [--memory-budget MIB]
-               [--periodogram OUT.csv] [--stats] [--threads N]
+               [--periodogram OUT.csv] [--stats] [--refine] [--threads N]
       Runs the BLS kernel on a CSV with columns time,flux[,flux_err], exactly as given (no cleaning),
       and prints the best peak as JSON (astropy's names, with the grid size and estimated time).
       --grid astropy (default): astropy's autopower grid (frequency factor 1, minimum_n_transit 3,
@@ -19,6 +19,9 @@ export const BLS_USAGE = `  cli bls FILE [--grid astropy|optimal] [--period-min 
       default 2; the star of --stellar-radius/--stellar-mass, default the Sun) and Keplerian durations
       per period (--duration-step, default 1.2; --minimum-duration, default 2 cadences).
       --periodogram writes the full arrays; --stats adds astropy's compute_stats at the peak.
+      --refine refines the peak as the app does (a fine grid around it, then a line through its
+      transits' times) and reports that peak with period_uncertainty and transit_time_uncertainty
+      (astropy's own is then \`search_peak\`); without it the answer is astropy's.
       --threads N (default: the machine's cores) shares the period grid among N threads (the same
       numbers, bit for bit); a search estimated under 0.2 s runs in one unless --threads is given.`;
 
@@ -28,8 +31,16 @@ const STRING_OPTIONS = ['grid', 'durations', 'objective', 'frequency-factor', 'o
 /** Below this estimated search time, starting threads costs more than it saves. */
 const THREADS_FROM_SECONDS = 0.2;
 
+function planSeconds(points: number, o: BlsOptions): number {
+  return estimateSeconds(points, o.periods, o.durations, o.oversample, o.durationRanges ?? null);
+}
+
 export async function blsCommand(argv: string[], context: CommandContext): Promise<number> {
-  const { values, positionals } = parse(argv, { ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])), stats: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, {
+    ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])),
+    stats: { type: 'boolean' },
+    refine: { type: 'boolean' },
+  });
   if (positionals.length !== 1) throw new UsageError('bls takes exactly one CSV file');
   if (values.format !== 'json') throw new UsageError('bls prints JSON only (--format json)');
   const table = readTimeSeriesCsv(await readFile(positionals[0], 'utf8'), positionals[0]);
@@ -37,17 +48,7 @@ export async function blsCommand(argv: string[], context: CommandContext): Promi
   const threadsOption = numberOption(values.threads, 'threads');
   if (threadsOption !== undefined && !(Number.isInteger(threadsOption) && threadsOption >= 1)) throw new UsageError(`--threads must be a whole number >= 1, not "${String(values.threads)}"`);
   const engine = await blsEngine(values);
-  const kernel = values.kernel === 'debug' ? 'debug' : 'release';
-  // The slow reference engine is TypeScript in this thread; only the WASM kernel is shared out.
-  const power =
-    values.engine === 'wasm'
-      ? (input: Parameters<typeof engine.power>[0], options: Parameters<typeof engine.power>[1]) => {
-          const seconds = threadsOption === undefined ? planSeconds(input.time.length, options) : Infinity;
-          const threads = seconds < THREADS_FROM_SECONDS ? 1 : (threadsOption ?? os.availableParallelism());
-          return powerInThreads(engine, input, options, threads, context.entry, kernel);
-        }
-      : undefined;
-  const { result, periodogram } = await runBlsOnTable(table, engine, {
+  const options: BlsCommandOptions = {
     grid: choiceOption(values.grid, 'grid', ['astropy', 'optimal'] as const),
     durations: durationsOption(values.durations),
     objective: choiceOption(values.objective, 'objective', ['likelihood', 'snr'] as const),
@@ -64,12 +65,19 @@ export async function blsCommand(argv: string[], context: CommandContext): Promi
     maxPeriods: numberOption(values['max-periods'], 'max-periods'),
     memoryBudget: memoryMiB === undefined ? undefined : memoryMiB * 2 ** 20,
     stats: values.stats === true,
-  }, power);
+    refine: values.refine === true,
+  };
+  const planned = planBlsOnTable(table, options);
+  // The slow reference engine is TypeScript in this thread; only the WASM kernel is shared out.
+  let threads = 1;
+  if (values.engine === 'wasm') {
+    const seconds = threadsOption === undefined ? planSeconds(table.time.length, planned.options) : Infinity;
+    threads = seconds < THREADS_FROM_SECONDS ? 1 : (threadsOption ?? os.availableParallelism());
+  }
+  const kernel = values.kernel === 'debug' ? 'debug' : 'release';
+  const periodogram = await powerInThreads(engine, table, planned.options, threads, context.entry, kernel);
+  const { result } = blsOnTableResult(table, engine, options, planned, periodogram);
   if (typeof values.periodogram === 'string') await writeFile(values.periodogram, periodogramCsv(periodogram));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
-}
-
-function planSeconds(points: number, o: BlsOptions): number {
-  return estimateSeconds(points, o.periods, o.durations, o.oversample, o.durationRanges ?? null);
 }

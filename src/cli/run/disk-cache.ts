@@ -19,7 +19,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { CleanedPart } from '../../lib/lightcurve/file.ts';
 import { LIST_TTL_MS, type LightCurveCache } from '../../lib/jobs/lc-cache.ts';
 import type { LightCurveProduct } from '../../lib/mast/index.ts';
-import type { LightCurveFile } from '../../lib/search/analyze.ts';
+import type { LightCurveFile } from '../../lib/lightcurve/file.ts';
 
 type FileMeta = Omit<LightCurveFile, 'bytes' | 'cleaned'> & { key: string; size: number };
 

@@ -13,8 +13,9 @@ export const RUN_COLUMNS = ['attempts'] as const;
 
 /**
  * One CSV row per input row, in input order: the input values, `status`, `error`, `attempts`, the
- * features. Rows that share a star share its result; invalid rows are `failed` with the reason they
- * were refused (and no attempts: they were never run).
+ * features. Rows that share a star share its result, each with its own catalogue candidate's `cat_*`
+ * columns; invalid rows are `failed` with the reason they were refused (and no attempts: they were
+ * never run).
  */
 export function jobCsv(job: JobRecord, samples: SampleRecord[], targets: TargetRecord[]): string {
   const byKey = new Map(targets.map((t) => [t.key, t]));
@@ -39,7 +40,8 @@ export function jobCsv(job: JobRecord, samples: SampleRecord[], targets: TargetR
         values: s.values,
         status: r.status,
         error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
-        features: { ...run, ...r.features, ...input },
+        // The run's bookkeeping, the star's features, this row's own catalogue candidate (cat_*), this row's input_*.
+        features: { ...run, ...r.features, ...r.candidates?.[s.index], ...input },
       };
     });
   return buildResultsCsv(job.columns, [...RUN_COLUMNS, ...FEATURE_COLUMNS], rows);

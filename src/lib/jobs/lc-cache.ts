@@ -1,7 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { LightCurveProduct } from '../mast/index.ts';
 import type { CleanedPart } from '../lightcurve/file.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 
 export const LC_CACHE_DB_NAME = 'transit-features-lc';
 /** Bump only with a migration; the cache may be emptied by one (it is only a cache). */

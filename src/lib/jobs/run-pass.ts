@@ -1,6 +1,6 @@
 import { AppError, toAppError } from '../errors.ts';
 import { qualityMaskKey } from '../lightcurve/file.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { TargetResult } from '../search/result.ts';
 import { failureKind } from './failures.ts';
 import { OutagePolicy, type OutageOptions } from './outage.ts';
@@ -164,10 +164,15 @@ export class RunPass {
     const { pool, source } = this.parts;
     const signal = this.signal;
     const { target, downloadMs, bytes } = item;
-    const { catalog, star } = target;
+    const { catalog, candidates, star } = target;
     // Without a cache the arrays would be copied out of the worker for nothing.
     const returnCleaned = source.keepsCleaned === true;
-    const context = { ...(catalog ? { catalog } : {}), ...(star ? { star } : {}), ...(returnCleaned ? { returnCleaned } : {}) };
+    const context = {
+      ...(catalog ? { catalog } : {}),
+      ...(candidates ? { candidates } : {}),
+      ...(star ? { star } : {}),
+      ...(returnCleaned ? { returnCleaned } : {}),
+    };
     this.analysing++;
     pool
       .analyze(item.files, this.job.settings, context, signal)

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.ts';
-import type { CatalogValues, LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
+import type { CatalogValues } from '../search/input-columns.ts';
 import type { StarParams } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
@@ -12,6 +13,8 @@ import { RunPass } from './run-pass.ts';
 /** What the sample list says about a work unit, handed to the analysis with its files. */
 export interface AnalysisContext {
   catalog?: CatalogValues;
+  /** The star's rows with catalogue values, each measured at its own ephemeris (`TargetResult.candidates`). */
+  candidates?: Array<{ row: number; catalog: CatalogValues }>;
   star?: StarParams;
   /** Return the files' cleaned arrays with the result, for the light-curve cache. */
   returnCleaned?: boolean;

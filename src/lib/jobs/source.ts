@@ -12,7 +12,7 @@ import {
   type NetworkSettings,
 } from '../mast/index.ts';
 import type { TargetResult } from '../search/result.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 import { targetKey, type TargetId } from '../target.ts';
 import type { LightCurveCache } from './lc-cache.ts';
 import type { FetchHints, LightCurveSource } from './runner.ts';

@@ -59,10 +59,10 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
   for (const row of list.rows) {
     const sample: SampleRecord = { jobId: id, index: row.index, line: row.line, values: row.values, ...catalogOf(row) };
     if ((row.target || row.name) && row.key && !row.problem) {
-      // With the catalogue-window search on, each catalogue period is its own search of the star.
-      const period = settings.catalogSearch && row.period !== undefined ? `@P=${row.period}` : '';
-      const key = workKey(row.key, row.lightcurveUrls) + period;
+      // Rows of one star share its download and search; each catalogue candidate gets its own cat_* columns.
+      const key = workKey(row.key, row.lightcurveUrls);
       sample.targetKey = key;
+      const { catalog } = catalogOf(row);
       if (!targets.has(key)) {
         targets.set(key, {
           jobId: id,
@@ -73,10 +73,11 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
           ...(row.nameMission ? { nameMission: row.nameMission } : {}),
           ...(row.lightcurveUrls && row.lightcurveUrls.length > 0 ? { lightcurveUrls: row.lightcurveUrls } : {}),
           ...(row.star ? { star: row.star } : {}),
-          ...catalogOf(row),
+          ...(catalog ? { catalog } : {}),
           status: 'pending',
         });
       }
+      if (catalog?.period !== undefined) (targets.get(key)!.candidates ??= []).push({ row: row.index, catalog });
     } else {
       sample.problem = row.problem ?? 'the row has no target';
     }

@@ -1,5 +1,5 @@
 import type { SampleFormat, StarParams } from '../samples/index.ts';
-import type { CatalogValues } from '../search/analyze.ts';
+import type { CatalogValues } from '../search/input-columns.ts';
 import type { SearchSettings } from '../search/settings.ts';
 
 export type { CatalogValues };
@@ -56,6 +56,8 @@ export interface TargetRecord {
   star?: StarParams;
   /** Catalogue values of the first row naming the star (never used to steer a blind search). */
   catalog?: CatalogValues;
+  /** Every row naming the star that carries a catalogue period: each gets its own `cat_*` columns. */
+  candidates?: Array<{ row: number; catalog: CatalogValues }>;
   status: TargetState;
   result?: TargetResult;
   finishedAt?: number;

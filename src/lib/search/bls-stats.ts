@@ -5,6 +5,7 @@
  * summation (`numpySum`) so that the values agree with astropy to rounding.
  */
 import type { BlsInput } from './bls-types.ts';
+import { solveLinear } from './numeric.ts';
 
 export interface BlsStats {
   /** (value, uncertainty), astropy compute_stats 'depth'. */
@@ -93,26 +94,6 @@ function maskWhere(n: number, test: (i: number) => boolean): Mask {
   return m;
 }
 
-/** Solves the 3×3 system a·x = b by Gaussian elimination with partial pivoting (as LAPACK gesv). */
-function solve3(a: number[][], b: number[]): number[] {
-  const m = a.map((row, i) => [...row, b[i]]);
-  for (let c = 0; c < 3; c++) {
-    let p = c;
-    for (let r = c + 1; r < 3; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
-    [m[c], m[p]] = [m[p], m[c]];
-    for (let r = c + 1; r < 3; r++) {
-      const f = m[r][c] / m[c][c];
-      for (let k = c; k < 4; k++) m[r][k] -= f * m[c][k];
-    }
-  }
-  const x = [0, 0, 0];
-  for (let r = 2; r >= 0; r--) {
-    let s = m[r][3];
-    for (let k = r + 1; k < 3; k++) s -= m[r][k] * x[k];
-    x[r] = s / m[r][r];
-  }
-  return x;
-}
 
 /** Weighted least-squares fit of a·sin(2πt/P) + b·cos(2πt/P) + c; returns [a, b, c] and −½χ². */
 function sinusoidFit(t: Float64Array, y: Float64Array, ivar: Float64Array, period: number): { w: number[]; logLikelihood: number } {
@@ -128,7 +109,7 @@ function sinusoidFit(t: Float64Array, y: Float64Array, ivar: Float64Array, perio
   const products = (f: (i: number) => number) => numpySum(Float64Array.from({ length: n }, (_, i) => f(i)));
   const ata = cols.map((ci) => cols.map((cj) => products((i) => ci[i] * cj[i] * ivar[i])));
   const aty = cols.map((ci) => products((i) => ci[i] * y[i] * ivar[i]));
-  const w = solve3(ata, aty);
+  const w = solveLinear(ata, aty);
   const logLikelihood = -0.5 * products((i) => {
     const r = y[i] - (w[0] * s[i] + w[1] * c[i] + w[2]);
     return r * r * ivar[i];

@@ -1,5 +1,5 @@
 import { toAppError } from '../errors.ts';
-import { searchPlan } from './analyze.ts';
+import { searchPlan } from './search-plan.ts';
 import { withDefaults, type SearchSettings } from './settings.ts';
 
 /** Light curves of the usual shapes, to tell a user what the current settings cost before a job. */

@@ -64,6 +64,20 @@ export const FEATURE_COLUMNS = [
   'transit_times_bjd',
   'per_transit_count',
   'per_transit_log_likelihood',
+  // Precision and significance of the best peak (issue 13).
+  'bls_period_uncertainty',
+  'bls_t0_uncertainty',
+  'bls_sde',
+  'bls_fap',
+  'bls_significant',
+  'harmonic2_delta_log_likelihood',
+  'variability',
+  // Single transit-like events the two-transit rule kept from winning the search.
+  'n_single_events',
+  'single_event_time',
+  'single_event_depth',
+  'single_event_duration',
+  'single_event_snr',
   // Transit Least Squares beyond the seed's five (empty unless TLS ran), why it did not, and the star it assumed.
   ...TLS_FEATURE_COLUMNS.filter((c) => !(SEED_COLUMNS as readonly string[]).includes(c)),
   'tls_error',
@@ -71,10 +85,23 @@ export const FEATURE_COLUMNS = [
   'tls_m_star',
   // Workers that computed part of the TLS period grid (1: the target's own worker did it all).
   'tls_workers',
-  // Further signals of the iterative search, then the optional catalogue-window search.
+  // Further signals of the iterative search.
   ...signalColumns('bls2'),
+  'bls2_sde',
   ...signalColumns('bls3'),
+  'bls3_sde',
+  // The row's catalogue candidate, measured at its ephemeris (each row its own; catalog-features.ts).
+  'cat_period_searchable',
+  'cat_depth',
+  'cat_depth_err',
+  'cat_snr',
+  'cat_odd_even_sigma',
+  'cat_secondary_depth',
+  'cat_secondary_depth_err',
+  'cat_n_transits',
   ...signalColumns('cat_bls'),
+  'bls_matches_catalog',
+  'bls_catalog_ratio',
   // Preparation and provenance.
   'grid',
   'detrend',
@@ -104,6 +131,11 @@ export interface TargetResult {
   status: TargetStatus;
   error?: { code: ErrorCode; message: string };
   features: Features;
+  /**
+   * The `cat_*` columns of each catalogue candidate of the star, by sample-list row index: the rows
+   * share `features` and each adds its own (jobs/export.ts).
+   */
+  candidates?: Record<number, Features>;
   /** Hash of the WASM bytes that computed it (style guide: kernels are versioned with results). */
   kernelVersion?: string;
   /** Milliseconds spent on download and on analysis, for throughput figures. */

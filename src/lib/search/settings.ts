@@ -39,7 +39,15 @@ export interface SearchSettings {
   maxPeriods: number;
   /** Signals to look for: mask the found transits and search again (1 to MAX_SIGNALS). */
   maxSignals: number;
-  /** Also search ±catalogWindow (fraction) around the sample list's period, reported in `cat_*` columns. */
+  /** Search again around each peak on a fine grid and measure everything there (docs/bls.md, "Refinement"). */
+  refine: boolean;
+  /** A reported peak needs in-transit data in this many distinct transits (TLS's rule: 2; or 3). */
+  minTransits: number;
+  /**
+   * Measure each row's catalogue candidate at its ephemeris, with a local search within
+   * ±catalogWindow (fraction) of its period (`cat_*` columns; catalog-features.ts). Never steers the
+   * blind search; rows of one star share its download and its blind search.
+   */
   catalogSearch: boolean;
   catalogWindow: number;
   /** Also run Transit Least Squares at the package's defaults (stellar priors from the sample list). */
@@ -64,8 +72,10 @@ export const DEFAULT_SEARCH_SETTINGS: SearchSettings = {
   maximumPeriod: null,
   maxPeriods: 2_000_000,
   maxSignals: 1,
-  catalogSearch: false,
-  catalogWindow: 0.05,
+  refine: true,
+  minTransits: 2,
+  catalogSearch: true,
+  catalogWindow: 0.01,
   runTls: false,
   tlsMaxSeconds: 600,
 };
@@ -118,6 +128,8 @@ export function validateSearchSettings(s: SearchSettings): SearchSettings {
   if (!Number.isInteger(s.maxSignals) || s.maxSignals < 1 || s.maxSignals > MAX_SIGNALS) {
     throw bad(`signals per star must be an integer from 1 to ${MAX_SIGNALS}, not ${s.maxSignals}`);
   }
+  if (typeof s.refine !== 'boolean') throw bad('refinement must be on or off');
+  if (s.minTransits !== 2 && s.minTransits !== 3) throw bad(`transits needed per signal must be 2 or 3, not ${s.minTransits}`);
   if (typeof s.catalogSearch !== 'boolean') throw bad('catalogue search must be on or off');
   if (!(Number.isFinite(s.catalogWindow) && s.catalogWindow > 0 && s.catalogWindow < 1)) {
     throw bad(`catalogue window must be a fraction between 0 and 1, not ${s.catalogWindow}`);

@@ -1,6 +1,7 @@
 import { toAppError } from '../errors.ts';
 import type { LightCurve } from '../lightcurve/index.ts';
 import type { StarParams } from '../samples/index.ts';
+import type { TlsStep } from './analyze.ts';
 import type { Features } from './result.ts';
 import type { SearchSettings } from './settings.ts';
 import { DEFAULT_TEMPLATE, runTls, runTlsShared, TLS_DEFAULTS, tlsFeatures, type TlsEngine, type TlsOptions, type TlsSharing } from './tls/index.ts';
@@ -43,7 +44,7 @@ export function tlsOptionsFor(star: StarParams | undefined, settings: SearchSett
  * leaves them empty and says why in `tls_error`; the BLS result of the target stands.
  */
 export function tlsColumns(lc: LightCurve, settings: SearchSettings, engine: TlsEngine | undefined, star?: StarParams): Features {
-  if (!engine) return NO_KERNEL;
+  if (!engine) return TLS_NOT_LOADED;
   const { options, used } = tlsSetup(settings, star);
   try {
     return { ...tlsFeatures(runTls(tlsInput(lc), options, engine)), ...used, tls_workers: 1 };
@@ -60,7 +61,7 @@ export async function tlsColumnsShared(
   star: StarParams | undefined,
   sharing: TlsSharing | undefined,
 ): Promise<Features> {
-  if (!engine) return NO_KERNEL;
+  if (!engine) return TLS_NOT_LOADED;
   const { options, used } = tlsSetup(settings, star);
   try {
     const { result, workers } = await runTlsShared(tlsInput(lc), { ...options, chunkSeconds: sharing?.chunkSeconds }, engine, sharing?.helpers);
@@ -70,7 +71,8 @@ export async function tlsColumnsShared(
   }
 }
 
-const NO_KERNEL: Features = { tls_error: 'kernel-error: TLS was asked for but its kernel is not loaded' };
+/** The TLS columns when TLS was asked for but no kernel was given. */
+export const TLS_NOT_LOADED: Features = { tls_error: 'kernel-error: TLS was asked for but its kernel is not loaded' };
 
 const tlsInput = (lc: LightCurve) => ({ time: lc.time, flux: lc.flux, fluxErr: lc.fluxErr });
 
@@ -82,4 +84,14 @@ function tlsSetup(settings: SearchSettings, star: StarParams | undefined): { opt
 function tlsFailure(err: unknown, used: Features): Features {
   const e = toAppError(err, 'kernel-error');
   return { tls_error: `${e.name}: ${e.message}`, ...used };
+}
+
+/** The analysis's TLS step on one engine, in this thread. */
+export function tlsStep(engine: TlsEngine | undefined): TlsStep {
+  return (lc, settings, star) => tlsColumns(lc, settings, engine, star);
+}
+
+/** The analysis's TLS step with idle workers helping on the period grid. */
+export function sharedTlsStep(engine: TlsEngine | undefined, sharing: TlsSharing | undefined): TlsStep {
+  return (lc, settings, star) => tlsColumnsShared(lc, settings, engine, star, sharing);
 }

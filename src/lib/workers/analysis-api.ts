@@ -1,11 +1,13 @@
 import * as Comlink from 'comlink';
 import { AppError, toAppError } from '../errors.ts';
 import type { AnalysisContext } from '../jobs/runner.ts';
-import { analyzeFilesShared, type LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
+import { analyzeFiles } from '../search/analyze.ts';
 import { estimateSeconds } from '../search/bls-plan.ts';
 import type { BlsEngine } from '../search/bls-types.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
+import { sharedTlsStep } from '../search/tls-columns.ts';
 import { searchChunk, type ChunkOutput, type TlsEngine, type TlsHelpers, type TlsKernelInput } from '../search/tls/index.ts';
 import { periodSeconds } from '../search/tls/prepare.ts';
 
@@ -75,8 +77,7 @@ export function createAnalysisApi(load: EngineLoaders, options: { chunkSeconds?:
         const tls = settings.runTls ? await (tlsEngine ??= load.tls()) : undefined;
         const engines = report ? reporting(bls, tls, report) : { blsEngine: bls, tlsEngine: tls };
         const tlsSharing = helpers && { helpers, chunkSeconds: options.chunkSeconds };
-        const extras = { tls: engines.tlsEngine, star: context.star, returnCleaned: context.returnCleaned, tlsSharing };
-        return await analyzeFilesShared(files, settings, engines.blsEngine, context.catalog, extras);
+        return await analyzeFiles(files, settings, engines.blsEngine, { ...context, tls: sharedTlsStep(engines.tlsEngine, tlsSharing) });
       } catch (err) {
         // A failed target is a result, returned whole so its code and message survive the boundary.
         const e = toAppError(err, 'kernel-error');

@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import { realTimers, type Timers } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AnalysisContext, AnalysisPool } from '../jobs/runner.ts';
-import type { LightCurveFile } from '../search/analyze.ts';
+import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
 import { ChunkBoard, type PeriodChunk, type ShareStep, type TlsHelpers, type TlsKernelInput } from '../search/tls/index.ts';
