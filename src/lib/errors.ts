@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'timeout'
   | 'storage-quota'
   | 'storage-failed'
+  | 'storage-outdated'
+  | 'invalid-job-file'
   | 'aborted';
 
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -42,6 +44,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'timeout',
   'storage-quota',
   'storage-failed',
+  'storage-outdated',
+  'invalid-job-file',
   'aborted',
 ];
 

@@ -137,8 +137,10 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
       await page.close();
       page = await open(browser.context, chaos, errors);
       const resume = page.getByRole('button', { name: 'Resume', exact: true });
-      await expect.poll(() => resume.isEnabled(), { timeout: 30_000 }).toBe(true);
-      await resume.click();
+      // A page that opens while the closed one still holds the job's lock watches, and carries the job
+      // on by itself once the lock is let go (issue 10 item 7); otherwise it waits for Resume.
+      await expect.poll(async () => (await resume.isEnabled().catch(() => false)) || /^\s*Running ·/.test((await page.getByTestId('progress').textContent()) ?? ''), { timeout: 30_000 }).toBe(true);
+      if (await resume.isEnabled().catch(() => false)) await resume.click();
       reloadsDone++;
       note(`reloaded (${reloadsDone}) at ${await stored(page)} stored`);
     };
@@ -153,8 +155,9 @@ describe('a 208-target job through faults, an outage, ten reloads and a killed w
           await reopen();
         } else if (event.kind === 'kill') {
           const analysisWorkers = () => page.workers().filter((w) => w.url().includes('analysis'));
+          // Right after a reload the new page's pool may still be starting.
+          await expect.poll(() => analysisWorkers().length, { timeout: 30_000 }).toBe(2);
           const workers = analysisWorkers();
-          expect(workers.length).toBe(2);
           const victim = workers[Math.floor(rand() * workers.length)];
           const gone = new Promise<void>((resolve) => victim.once('close', () => resolve()));
           // An uncaught error in the worker: the page sees its `error` event, as when a worker dies.

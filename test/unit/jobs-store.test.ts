@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openJobsDb } from '../../src/lib/jobs/db.ts';
 import { jobCsv } from '../../src/lib/jobs/export.ts';
-import { IdbJobStore } from '../../src/lib/jobs/store.ts';
+import { IdbJobStore, buildJobRecords, jobBytes } from '../../src/lib/jobs/store.ts';
 import type { SampleList } from '../../src/lib/samples/index.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import type { TargetResult } from '../../src/lib/search/result.ts';
@@ -140,5 +140,94 @@ describe('IdbJobStore', () => {
     expect(await store.getJob(job.id)).toBeUndefined();
     expect(await store.samples(job.id)).toEqual([]);
     expect(await store.targets(job.id)).toEqual([]);
+  });
+
+  it('keeps the job\'s size on disk up to date with every write', async () => {
+    const job = await store.createJob(sampleList(), DEFAULT_SEARCH_SETTINGS);
+    const size = async () => {
+      const records = await store.jobRecords(job.id);
+      return { counted: records.job.bytes, measured: jobBytes(records) };
+    };
+    expect(job.bytes).toBeGreaterThan(0);
+    let s = await size();
+    expect(s.counted).toBe(s.measured);
+    await store.recordResult(job.id, 'TESS:25155310', OK);
+    await store.recordResult(job.id, 'Kepler:11442793', FAILED);
+    await store.updateJob(job.id, { name: 'a much longer name than the file had', runIntent: 'run' });
+    s = await size();
+    expect(s.counted).toBe(s.measured);
+    expect(s.counted).toBeGreaterThan(job.bytes!);
+    // Engineer A's writes keep it too: a failed target made pending again, a worker failure counted.
+    await store.retryFailed(job.id, 'all');
+    s = await size();
+    expect(s.counted).toBe(s.measured);
+    await store.recordWorkerFailure(job.id, 'Kepler:11442793', { code: 'worker-crashed', message: 'the worker died' });
+    s = await size();
+    expect(s.counted).toBe(s.measured);
+  });
+
+  it('renames a job and keeps what the user asked for, without touching its results', async () => {
+    const job = await store.createJob(sampleList(), DEFAULT_SEARCH_SETTINGS);
+    expect(job.name).toBe('mine.csv');
+    await store.recordResult(job.id, 'TESS:25155310', OK, 7);
+    const renamed = await store.updateJob(job.id, { name: 'KOI run, March', runIntent: 'pause' });
+    expect(renamed).toMatchObject({ name: 'KOI run, March', runIntent: 'pause', done: 1, fileName: 'mine.csv' });
+    expect(await store.getJob(job.id)).toEqual(renamed);
+    await expect(store.updateJob('job-nope', { name: 'x' })).rejects.toMatchObject({ name: 'storage-failed' });
+  });
+
+  it('duplicates a job with other search settings: the same rows, work units as a new upload would make, nothing finished', async () => {
+    const list = sampleList();
+    list.rows[3] = { ...list.rows[3], period: 1.5 };
+    const source = await store.createJob(list, DEFAULT_SEARCH_SETTINGS);
+    await store.recordResult(source.id, 'TESS:25155310', OK);
+    const settings = { ...DEFAULT_SEARCH_SETTINGS, catalogSearch: false, runTls: true, maxSignals: 2 };
+    const copy = await store.duplicateJob(source.id, settings);
+    expect(copy.id).not.toBe(source.id);
+    expect(copy).toMatchObject({ name: 'mine.csv (copy)', origin: { kind: 'duplicate', jobId: source.id }, done: 0, failed: 0, settings });
+    const direct = buildJobRecords(list, settings, copy.id, copy.createdAt);
+    expect(await store.targets(copy.id)).toEqual(direct.targets);
+    expect(await store.samples(copy.id)).toEqual(direct.samples);
+    // Each row's catalogue candidate comes along (the star's two periods).
+    expect((await store.targets(copy.id))[0].candidates?.map((c) => c.catalog.period)).toEqual([3.2887898, 1.5]);
+    // The source is untouched.
+    expect((await store.getJob(source.id))!.done).toBe(1);
+  });
+
+  it('duplicates a job stored when each catalogue period was a work unit of its own into one unit per star', async () => {
+    const list = sampleList();
+    list.rows[3] = { ...list.rows[3], period: 1.5 };
+    // What the store wrote then for a catalogue-window job: keys with "@P=<period>", one unit per period.
+    const now = buildJobRecords(list, DEFAULT_SEARCH_SETTINGS, 'job-old', 5);
+    const old = {
+      job: { ...now.job, nTargets: 3 },
+      samples: now.samples.map((s) => (s.targetKey === 'TESS:25155310' ? { ...s, targetKey: `TESS:25155310@P=${s.catalog!.period}` } : s)),
+      targets: [
+        { ...now.targets[0], key: 'TESS:25155310@P=3.2887898', candidates: undefined },
+        now.targets[1],
+        { ...now.targets[0], key: 'TESS:25155310@P=1.5', order: 3, catalog: { period: 1.5 }, candidates: undefined },
+      ].map(({ candidates: _c, ...t }) => t),
+    };
+    await store.putJob(old);
+    const copy = await store.duplicateJob('job-old', DEFAULT_SEARCH_SETTINGS);
+    const direct = buildJobRecords(list, DEFAULT_SEARCH_SETTINGS, copy.id, copy.createdAt);
+    expect(await store.targets(copy.id)).toEqual(direct.targets);
+    expect(await store.samples(copy.id)).toEqual(direct.samples);
+  });
+
+  it('duplicates a job whose rows give light-curve URLs', async () => {
+    const list = sampleList();
+    list.rows[1] = { ...list.rows[1], lightcurveUrls: ['demo/a.fits', 'demo/b.fits'] };
+    const source = await store.createJob(list, DEFAULT_SEARCH_SETTINGS);
+    const copy = await store.duplicateJob(source.id, { ...DEFAULT_SEARCH_SETTINGS, catalogSearch: false });
+    expect(await store.targets(copy.id)).toEqual(buildJobRecords(list, DEFAULT_SEARCH_SETTINGS, copy.id).targets);
+  });
+
+  it('writes a whole job at once and refuses an id already stored', async () => {
+    const records = buildJobRecords(sampleList(), DEFAULT_SEARCH_SETTINGS, 'job-x', 5);
+    await store.putJob(records);
+    expect(await store.jobRecords('job-x')).toEqual(records);
+    await expect(store.putJob({ ...records, job: { ...records.job, name: 'other' } })).rejects.toMatchObject({ name: 'storage-failed', message: expect.stringContaining('already stored') });
+    expect((await store.getJob('job-x'))!.name).toBe('mine.csv');
   });
 });

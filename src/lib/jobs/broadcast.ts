@@ -1,14 +1,24 @@
 /**
  * Tells other tabs of this browser that a job changed, so a tab that only watches (another tab holds
- * the job's Web Lock) can refresh its view. Messages carry ids only; the data is read from storage.
+ * the job's Web Lock) can refresh its view and the jobs list stays true. Messages carry ids only; the
+ * data is read from storage.
  */
+export type JobChange =
+  /** A result was stored. */
+  | 'progress'
+  /** A run started or stopped (paused, finished, failed on storage). */
+  | 'run'
+  /** A job was created, renamed, imported or deleted. */
+  | 'list';
+
 export interface JobChannel {
-  post(jobId: string): void;
-  subscribe(listener: (jobId: string) => void): () => void;
+  post(jobId: string, change?: JobChange): void;
+  subscribe(listener: (jobId: string, change: JobChange) => void): () => void;
   close(): void;
 }
 
 const CHANNEL = 'transit-features:jobs';
+const CHANGES: readonly JobChange[] = ['progress', 'run', 'list'];
 
 export function openJobChannel(): JobChannel {
   if (typeof BroadcastChannel === 'undefined') {
@@ -16,13 +26,16 @@ export function openJobChannel(): JobChannel {
   }
   const channel = new BroadcastChannel(CHANNEL);
   return {
-    post(jobId) {
-      channel.postMessage({ jobId });
+    post(jobId, change = 'progress') {
+      channel.postMessage({ jobId, change });
     },
     subscribe(listener) {
       const handler = (event: MessageEvent) => {
-        const jobId = (event.data as { jobId?: unknown })?.jobId;
-        if (typeof jobId === 'string') listener(jobId);
+        const data = event.data as { jobId?: unknown; change?: unknown };
+        if (typeof data?.jobId !== 'string') return;
+        // A message from an older page has no kind: treat it as progress.
+        const change = CHANGES.includes(data.change as JobChange) ? (data.change as JobChange) : 'progress';
+        listener(data.jobId, change);
       };
       channel.addEventListener('message', handler);
       return () => channel.removeEventListener('message', handler);
@@ -31,17 +44,4 @@ export function openJobChannel(): JobChannel {
       channel.close();
     },
   };
-}
-
-/** The Web Lock that marks the tab running a job. */
-export function jobLockName(jobId: string): string {
-  return `transit-features:job:${jobId}`;
-}
-
-/** True when some tab of this browser holds the job's lock (so it is running there). */
-export async function jobRunningElsewhere(jobId: string): Promise<boolean> {
-  const locks = globalThis.navigator?.locks;
-  if (!locks?.query) return false;
-  const state = await locks.query();
-  return (state.held ?? []).some((lock) => lock.name === jobLockName(jobId));
 }

@@ -2,9 +2,12 @@ import { AppError, toAppError } from '../errors.ts';
 import type { SampleList } from '../samples/index.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
-import type { JobsDb } from './db.ts';
+import { JOB_STORES, isOutdated, jobKeys, outdatedError, type JobsDb } from './db.ts';
+import type { IDBPDatabase } from 'idb';
+import { sampleListOfJob } from './duplicate.ts';
+import { jobRecordBytes, recordBytes } from './record-size.ts';
 import { MAX_WORKER_FAILURES, retryable, type RetryChoice } from './failures.ts';
-import type { CatalogValues, JobRecord, SampleRecord, TargetRecord } from './types.ts';
+import type { CatalogValues, JobOrigin, JobRecord, SampleRecord, TargetRecord } from './types.ts';
 
 /** Persistence seen by the runner and the UI; an interface so tests can swap the backend. */
 export interface JobStore {
@@ -33,12 +36,38 @@ export interface JobStore {
 
 export type WorkerFailure = NonNullable<TargetResult['error']>;
 
+/** What a user may change on a stored job without touching its rows or results. */
+export type JobPatch = Partial<Pick<JobRecord, 'name' | 'runIntent'>>;
+
+/** A whole job as records: what an export file carries and an import writes back. */
+export interface JobRecords {
+  job: JobRecord;
+  samples: SampleRecord[];
+  targets: TargetRecord[];
+  /** Records of the job's other stores (`JOB_STORES` beyond samples and targets), by store. */
+  extra?: Record<string, Array<{ jobId: string }>>;
+}
+
+/** The stores of `JOB_STORES` beyond the samples and targets. */
+export const extraStores = () => JOB_STORES.filter((s) => s.name !== 'samples' && s.name !== 'targets');
+
+/** The jobs list's operations on stored jobs (the browser's store; the CLI needs none of them). */
+export interface JobLibrary {
+  updateJob(id: string, patch: JobPatch): Promise<JobRecord>;
+  /** A new job of the same input rows with other search settings; every target pending again. */
+  duplicateJob(id: string, settings: SearchSettings, name?: string): Promise<JobRecord>;
+  /** Writes a whole job in one transaction (an import); refuses an id already in storage. */
+  putJob(records: JobRecords): Promise<JobRecord>;
+  /** Every record of a job, read in one transaction (an export). */
+  jobRecords(id: string): Promise<JobRecords>;
+}
+
 /** Work-unit key: the star, or the star plus its explicit light-curve URLs. */
 export function workKey(key: string, urls: string[] | undefined): string {
   return urls && urls.length > 0 ? `${key}|${urls.join(';')}` : key;
 }
 
-function newJobId(): string {
+export function newJobId(): string {
   const rand = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
   return `job-${Date.now().toString(36)}-${rand.slice(0, 8)}`;
 }
@@ -86,6 +115,7 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
   const job: JobRecord = {
     id,
     createdAt: now,
+    name: list.fileName,
     fileName: list.fileName,
     format: list.format,
     columns: list.columns,
@@ -97,34 +127,50 @@ export function buildJobRecords(list: SampleList, settings: SearchSettings, id =
     settings,
   };
   if (job.nTargets === 0) job.finishedAt = now;
-  return { job, samples, targets: [...targets.values()] };
+  const records = { job, samples, targets: [...targets.values()] };
+  job.bytes = jobBytes(records);
+  return records;
+}
+
+/** The size the job's records take (`JobRecord.bytes`), the job record itself included. */
+export function jobBytes({ job, samples, targets, extra }: JobRecords): number {
+  let bytes = 0;
+  for (const s of samples) bytes += recordBytes(s);
+  for (const t of targets) bytes += recordBytes(t);
+  for (const records of Object.values(extra ?? {})) for (const r of records) bytes += recordBytes(r);
+  return bytes + jobRecordBytes(job);
+}
+
+/** A target of a copy: the same star, nothing run yet. */
+function unrun(t: TargetRecord, jobId: string): TargetRecord {
+  const { result: _r, finishedAt: _f, attempts: _a, workerFailures: _w, ...rest } = t;
+  return { ...rest, jobId, status: 'pending' };
 }
 
 function storageError(err: unknown, what: string): AppError {
   const e = toAppError(err, 'storage-failed');
+  if (e.name === 'storage-outdated') return e;
   if (e.name === 'storage-quota') return new AppError('storage-quota', `${what}: the browser's storage quota is full (${e.message}); free space or download the CSV`);
   if (e.name === 'storage-failed') return new AppError('storage-failed', `${what}: ${e.message}`);
   return e;
 }
 
-export class IdbJobStore implements JobStore {
-  constructor(private readonly db: JobsDb) {}
+const jobRange = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
 
-  async createJob(list: SampleList, settings: SearchSettings): Promise<JobRecord> {
-    const { job, samples, targets } = buildJobRecords(list, settings);
-    try {
-      const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
-      const writes: Promise<unknown>[] = [tx.objectStore('jobs').put(job)];
-      for (const s of samples) writes.push(tx.objectStore('samples').put(s));
-      for (const t of targets) writes.push(tx.objectStore('targets').put(t));
-      await Promise.all([...writes, tx.done]);
-    } catch (err) {
-      throw storageError(err, `could not save the job for ${list.fileName}`);
-    }
-    return job;
+export class IdbJobStore implements JobStore, JobLibrary {
+  constructor(private readonly connection: JobsDb) {}
+
+  /** The connection, or the clear error of a tab whose database a newer tab is upgrading. */
+  private get db(): JobsDb {
+    if (isOutdated(this.connection)) throw outdatedError();
+    return this.connection;
   }
 
-  getJob(id: string) {
+  async createJob(list: SampleList, settings: SearchSettings): Promise<JobRecord> {
+    return this.writeNew(buildJobRecords(list, settings), `could not save the job for ${list.fileName}`);
+  }
+
+  async getJob(id: string) {
     return this.db.get('jobs', id);
   }
 
@@ -137,16 +183,18 @@ export class IdbJobStore implements JobStore {
     return (await this.db.getAllFromIndex('jobs', 'by-created')).reverse();
   }
 
-  samples(jobId: string) {
-    return this.db.getAll('samples', IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]));
+  async samples(jobId: string) {
+    return this.db.getAll('samples', jobRange(jobId));
   }
 
-  targets(jobId: string) {
-    return this.db.getAllFromIndex('targets', 'by-job-order', IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]));
+  async targets(jobId: string) {
+    return this.db.getAllFromIndex('targets', 'by-job-order', jobRange(jobId));
   }
 
+  /** In input order; read through the status index, so finished results are not read. */
   async pendingTargets(jobId: string) {
-    return (await this.targets(jobId)).filter((t) => t.status === 'pending');
+    const pending = await this.db.getAllFromIndex('targets', 'by-job-status', [jobId, 'pending']);
+    return pending.sort((a, b) => a.order - b.order);
   }
 
   /** One target and its job in a read-write transaction, both checked to exist. */
@@ -167,7 +215,9 @@ export class IdbJobStore implements JobStore {
         await tx.done;
         return { job, written: false };
       }
+      const before = sizeOf(job, target);
       finish(job, target, result, finishedAt);
+      resize(job, before, target);
       await Promise.all([targets.put(target), jobs.put(job), tx.done]);
       return { job, written: true };
     } catch (err) {
@@ -182,6 +232,7 @@ export class IdbJobStore implements JobStore {
         await tx.done;
         return { job, target, final: true, written: false };
       }
+      const before = sizeOf(job, target);
       target.workerFailures = (target.workerFailures ?? 0) + 1;
       const final = target.workerFailures >= MAX_WORKER_FAILURES;
       if (final) {
@@ -190,7 +241,8 @@ export class IdbJobStore implements JobStore {
       } else {
         target.attempts = (target.attempts ?? 0) + 1;
       }
-      await Promise.all([targets.put(target), ...(final ? [jobs.put(job)] : []), tx.done]);
+      resize(job, before, target);
+      await Promise.all([targets.put(target), jobs.put(job), tx.done]);
       return { job, target, final, written: true };
     } catch (err) {
       throw storageError(err, `could not save the worker failure of ${key}`);
@@ -207,6 +259,7 @@ export class IdbJobStore implements JobStore {
       if (!job) throw new AppError('storage-failed', `job ${jobId} is not in storage`);
       const chosen = all.filter((t) => retryable(t, choice));
       const writes: Promise<unknown>[] = [];
+      const before = jobRecordBytes(job) + chosen.reduce((sum, t) => sum + recordBytes(t), 0);
       for (const t of chosen) {
         // The attempts stay: the earlier outcome is gone from the row, not from the count.
         t.attempts = t.attempts ?? 1;
@@ -218,6 +271,7 @@ export class IdbJobStore implements JobStore {
       if (chosen.length > 0) {
         job.failed -= chosen.length;
         delete job.finishedAt;
+        job.bytes = (job.bytes ?? 0) + jobRecordBytes(job) + chosen.reduce((sum, t) => sum + recordBytes(t), 0) - before;
         writes.push(jobs.put(job));
       }
       await Promise.all([...writes, tx.done]);
@@ -228,14 +282,108 @@ export class IdbJobStore implements JobStore {
   }
 
   async deleteJob(id: string) {
-    const tx = this.db.transaction(['jobs', 'samples', 'targets'], 'readwrite');
-    await Promise.all([
-      tx.objectStore('jobs').delete(id),
-      tx.objectStore('samples').delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity])),
-      tx.objectStore('targets').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
-      tx.done,
-    ]);
+    const names = ['jobs', ...JOB_STORES.map((s) => s.name)];
+    const tx = this.untyped.transaction(names, 'readwrite');
+    await Promise.all([tx.objectStore('jobs').delete(id), ...JOB_STORES.map((s) => tx.objectStore(s.name).delete(jobKeys(id))), tx.done]);
   }
+
+  /** The connection without the schema's types, for the stores of `JOB_STORES` taken by name. */
+  private get untyped(): IDBPDatabase {
+    return this.db as unknown as IDBPDatabase;
+  }
+
+  async updateJob(id: string, patch: JobPatch): Promise<JobRecord> {
+    try {
+      const tx = this.db.transaction('jobs', 'readwrite');
+      const job = await tx.store.get(id);
+      if (!job) throw new AppError('storage-failed', `job ${id} is not in storage`);
+      const updated: JobRecord = { ...job, ...patch };
+      updated.bytes = (job.bytes ?? 0) + jobRecordBytes(updated) - jobRecordBytes(job);
+      await Promise.all([tx.store.put(updated), tx.done]);
+      return updated;
+    } catch (err) {
+      throw storageError(err, `could not change job ${id}`);
+    }
+  }
+
+  async duplicateJob(id: string, settings: SearchSettings, name?: string): Promise<JobRecord> {
+    const source = await this.jobRecords(id);
+    const list = sampleListOfJob(source.job, source.samples, source.targets);
+    const records: JobRecords = buildJobRecords(list, settings);
+    const copyId = records.job.id;
+    // The rows map to work units as a new upload would; each unit keeps its star as the source had it
+    // (including what a new upload could not know, such as a local-files job's file names).
+    const sourceTarget = new Map(source.samples.map((s) => [s.index, source.targets.find((t) => t.key === s.targetKey)]));
+    records.targets = records.targets.map((t) => {
+      const from = sourceTarget.get(t.order);
+      if (!from) return t;
+      // Keys, order and each row's catalogue values (the unit's and its rows' candidates) are the rebuild's.
+      const { catalog: _catalog, candidates: _candidates, ...star } = unrun(from, copyId);
+      return { ...star, key: t.key, order: t.order, ...(t.catalog ? { catalog: t.catalog } : {}), ...(t.candidates ? { candidates: t.candidates } : {}) };
+    });
+    records.extra = {};
+    for (const store of extraStores()) {
+      if (store.onDuplicate !== 'copy') continue;
+      records.extra[store.name] = (source.extra?.[store.name] ?? []).map((r) => ({ ...r, jobId: copyId }));
+    }
+    const origin: JobOrigin = { kind: 'duplicate', jobId: id, name: source.job.name ?? source.job.fileName };
+    records.job.name = name ?? `${origin.name} (copy)`;
+    records.job.origin = origin;
+    records.job.bytes = jobBytes(records);
+    return this.writeNew(records, `could not save the copy of ${origin.name}`);
+  }
+
+  async putJob(records: JobRecords): Promise<JobRecord> {
+    return this.writeNew(records, `could not save the job ${records.job.name ?? records.job.fileName}`);
+  }
+
+  async jobRecords(id: string): Promise<JobRecords> {
+    const names = ['jobs', ...JOB_STORES.map((s) => s.name)];
+    const tx = this.untyped.transaction(names);
+    const others = extraStores();
+    const [job, samples, targets, ...extra] = await Promise.all([
+      tx.objectStore('jobs').get(id) as Promise<JobRecord | undefined>,
+      tx.objectStore('samples').getAll(jobKeys(id)) as Promise<SampleRecord[]>,
+      tx.objectStore('targets').index('by-job-order').getAll(jobRange(id)) as Promise<TargetRecord[]>,
+      ...others.map((s) => tx.objectStore(s.name).getAll(jobKeys(id)) as Promise<Array<{ jobId: string }>>),
+    ]);
+    await tx.done;
+    if (!job) throw new AppError('storage-failed', `job ${id} is not in storage`);
+    return { job, samples, targets, ...(others.length > 0 ? { extra: Object.fromEntries(others.map((s, i) => [s.name, extra[i]])) } : {}) };
+  }
+
+  /** Writes a new job's records in one transaction: all of them or, on any failure, none. */
+  private async writeNew({ job, samples, targets, extra }: JobRecords, what: string): Promise<JobRecord> {
+    try {
+      const names = ['jobs', ...JOB_STORES.map((s) => s.name)];
+      const tx = this.untyped.transaction(names, 'readwrite');
+      const jobs = tx.objectStore('jobs');
+      // Nothing is written before this check, so the transaction commits empty.
+      if (await jobs.getKey(job.id)) {
+        throw new AppError('storage-failed', `${what}: a job with id ${job.id} is already stored`);
+      }
+      const writes: Promise<unknown>[] = [jobs.add(job)];
+      for (const s of samples) writes.push(tx.objectStore('samples').put(s));
+      for (const t of targets) writes.push(tx.objectStore('targets').put(t));
+      for (const [name, records] of Object.entries(extra ?? {})) {
+        if (!extraStores().some((s) => s.name === name)) throw new AppError('storage-failed', `${what}: this page has no store "${name}"`);
+        for (const r of records) writes.push(tx.objectStore(name).put(r));
+      }
+      await Promise.all([...writes, tx.done]);
+    } catch (err) {
+      throw storageError(err, what);
+    }
+    return job;
+  }
+}
+
+/** The bytes a target and its job take: `JobRecord.bytes` follows every change of either. */
+function sizeOf(job: JobRecord, target: TargetRecord): number {
+  return recordBytes(target) + jobRecordBytes(job);
+}
+
+function resize(job: JobRecord, before: number, target: TargetRecord): void {
+  job.bytes = (job.bytes ?? 0) + sizeOf(job, target) - before;
 }
 
 /** Stores an outcome on a pending target and counts it on the job (inside the caller's transaction). */

@@ -23,6 +23,30 @@ export interface JobRecord {
   failed: number;
   settings: SearchSettings;
   finishedAt?: number;
+  /** The name shown in the jobs list; the file's name until renamed (schema 2). */
+  name?: string;
+  /**
+   * Approximate bytes the job's records take in storage: the length of their JSON text, kept up to
+   * date with every write (schema 2). The browser's own encoding and compression differ.
+   */
+  bytes?: number;
+  /**
+   * What the user last asked for: `run` from Start or Resume until Pause. A tab that watches a job
+   * takes it over when the running tab goes away only while this says `run`.
+   */
+  runIntent?: 'run' | 'pause';
+  /** Where the job came from when it did not come from a sample list of this browser. */
+  origin?: JobOrigin;
+}
+
+/** A job duplicated from another (with other search settings) or imported from an export file. */
+export type JobOrigin =
+  | { kind: 'duplicate'; jobId: string; name: string }
+  | { kind: 'import'; fileName: string; exportedAt: number; appVersion: string };
+
+/** The name a job is shown by. */
+export function jobName(job: JobRecord): string {
+  return job.name ?? job.fileName;
 }
 
 /** One input row, kept verbatim for the output CSV. */

@@ -1,301 +1,162 @@
-import { AppError, toAppError } from '../errors.ts';
-import { jobLockName, jobRunningElsewhere, openJobChannel } from '../jobs/broadcast.ts';
-import { openJobsDb } from '../jobs/db.ts';
-import { csvFileName, jobCsv } from '../jobs/export.ts';
-import { retryCounts, type RetryChoice } from '../jobs/failures.ts';
-import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
-import { NetworkSource } from '../jobs/source.ts';
-import { namespacedCache } from '../jobs/lc-cache-namespace.ts';
-import { IdbJobStore, type JobStore } from '../jobs/store.ts';
-import { cacheNamespace } from '../mast/config.ts';
-import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
-import type { SampleList } from '../samples/index.ts';
+import { toAppError } from '../errors.ts';
+import { openJobChannel } from '../jobs/broadcast.ts';
+import { OUTDATED_MESSAGE, openJobsDb } from '../jobs/db.ts';
+import type { RetryChoice } from '../jobs/failures.ts';
+import { JobLocks, type LockManagerLike } from '../jobs/job-lock.ts';
+import { IdbJobStore } from '../jobs/store.ts';
+import { JobRunState } from './job-run.svelte.ts';
+import { JobsListState } from './jobs.svelte.ts';
 import { MastAccess } from './mast-access.svelte.ts';
-import { OutageView } from './outage.svelte.ts';
-import { SampleLoader } from './sample-loader.svelte.ts';
+import { SampleListState } from './samples.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
+import { StorageState } from './storage.svelte.ts';
 
-export type RunState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished' | 'elsewhere';
+export type { RunState } from './job-run.svelte.ts';
 
-/** How many recent completions the throughput estimate looks at. */
-const RATE_WINDOW = 50;
+/** Storage is measured again (and the cache made to give way) after this many stored results. */
+const STORAGE_CHECK_EVERY = 25;
 
 /**
- * The whole page's state and intents. Components read getters and call methods; workers, storage
- * and the network are reached only from here.
+ * The page's composition root: it builds the state classes, opens storage and wires them together.
+ * It holds no policy and no state of its own beyond what the page shows about storage being usable;
+ * the getters below are the components' view of the parts. Each engineer adds wiring in a block of
+ * their own.
  */
 export class AppState {
   readonly settings = new SettingsState();
-  /** Reading sample lists off the main thread. */
-  readonly samples = new SampleLoader();
-  /** MAST directly, or through the relay of `npm start`. */
+  /** MAST directly, or through the relay of `npm start` (engineer C). */
   readonly mastAccess = new MastAccess();
+  private readonly channel = openJobChannel();
+  private stored = 0;
+  readonly storage: StorageState = new StorageState(this.settings, () => this.jobs.pendingResultBytes());
+  readonly run: JobRunState = new JobRunState(this.settings, this.channel, {
+    openCache: () => this.storage.openCache(),
+    fetch: this.mastAccess.fetch,
+    onStored: () => this.onStored(),
+  });
+  readonly samples = new SampleListState(() => this.run.busy);
+  readonly jobs: JobsListState = new JobsListState(this.run, this.settings, this.channel, () => void this.storage.check());
 
-  /** A parsed sample list waiting for Start. */
-  sampleList = $state.raw<SampleList | null>(null);
-  loadError = $state<string | null>(null);
-  job = $state.raw<JobRecord | null>(null);
-  targets = $state.raw<TargetRecord[]>([]);
-  runState = $state<RunState>('idle');
-  /** Storage or lock problems: always shown, never swallowed. */
-  error = $state<string | null>(null);
+  /** Storage could not be opened: nothing can be kept. */
+  private storageError = $state<string | null>(null);
+  /** Another tab of an older version keeps the job database from being opened here. */
+  storageWaiting = $state(false);
+  /** A newer version of the page, in another tab, upgraded the database: this tab must reload. */
+  outdated = $state(false);
   ready = $state(false);
 
-  /** The run's network status: the outage banner (engineer A). */
-  readonly outage = new OutageView();
-
-  private completions = $state.raw<number[]>([]);
-  private readonly channel = openJobChannel();
-  private store: JobStore | null = null;
-  private runner: JobRunner | null = null;
-  private pool: (AnalysisPool & { terminate(): void }) | null = null;
-
-  get progress() {
-    return this.job ? jobProgress(this.job) : null;
-  }
-
-  /** Targets per minute over the recent completions of this visit. */
-  get rate(): number | null {
-    const c = this.completions;
-    if (c.length < 2) return null;
-    const minutes = (c[c.length - 1] - c[0]) / 60_000;
-    return minutes > 0 ? (c.length - 1) / minutes : null;
-  }
-
-  /** Seconds until the job ends at the current rate. */
-  get etaSeconds(): number | null {
-    const p = this.progress;
-    const r = this.rate;
-    if (!p || !r || p.remaining === 0) return null;
-    return (p.remaining / r) * 60;
-  }
-
-  get canStart(): boolean {
-    return this.sampleList !== null && this.sampleList.nValid + this.sampleList.nInvalid > 0 && this.runState !== 'running';
-  }
-
-  get canResume(): boolean {
-    return this.job !== null && this.sampleList === null && this.progress!.remaining > 0 && (this.runState === 'paused' || this.runState === 'idle');
-  }
-
-  /** Failed targets `Retry failed` would run again, all or only those with a transient code. */
-  get retryCounts() {
-    return retryCounts(this.targets);
-  }
-
-  get canRetry(): boolean {
-    return this.job !== null && this.sampleList === null && this.job.failed > 0 && (this.runState === 'paused' || this.runState === 'finished' || this.runState === 'idle');
-  }
-
-  /** Marks the chosen failed targets pending again (attempts kept) and runs them. */
-  async retryFailed(choice: RetryChoice): Promise<void> {
-    if (!this.canRetry || !this.store || !this.job) return;
-    try {
-      const { job } = await this.store.retryFailed(this.job.id, choice);
-      await this.show(job);
-      this.channel.post(job.id);
-      if (jobProgress(job).remaining > 0) void this.run();
-    } catch (err) {
-      this.error = toAppError(err, 'storage-failed').message;
-    }
-  }
-
-  /** The outage banner's button: ask MAST again now, or start the run stopped by a refused first request. */
-  outageAction(intent: 'probe' | 'resume'): void {
-    if (intent === 'probe') this.runner?.probeNow();
-    else void this.resume();
-  }
-
   async init(): Promise<void> {
-    // Back online: ask MAST at once rather than at the next probe.
-    globalThis.addEventListener?.('online', () => this.runner?.probeNow());
+    // Back online: ask MAST at once rather than at the next probe (engineer A).
+    globalThis.addEventListener?.('online', () => this.run.probeNow());
     const access = this.mastAccess.detect(this.settings);
     try {
-      // Ask the browser not to evict finished results under storage pressure (it may say no).
-      void globalThis.navigator?.storage?.persist?.().catch(() => false);
-      this.store = new IdbJobStore(await openJobsDb());
-      const job = await this.store.latestJob();
-      if (job) await this.show(job);
-      this.runState = job && jobProgress(job).remaining === 0 ? 'finished' : job ? 'paused' : 'idle';
-      if (job && this.runState === 'paused' && (await jobRunningElsewhere(job.id))) this.runState = 'elsewhere';
-      this.channel.subscribe((jobId) => void this.refreshFromElsewhere(jobId));
-      // The running tab may close without a word: a watching tab checks the lock now and then.
-      setInterval(() => {
-        if (this.runState === 'elsewhere' && this.job) void this.refreshFromElsewhere(this.job.id);
-      }, 3000);
+      // Ask the browser not to evict finished results under storage pressure (it may say no; the answer is shown).
+      void this.storage.requestPersistence();
+      const db = await openJobsDb({ onOutdated: () => this.onOutdated(), onBlocked: () => (this.storageWaiting = true) });
+      this.storageWaiting = false;
+      const store = new IdbJobStore(db);
+      const locks = new JobLocks((globalThis.navigator?.locks as LockManagerLike | undefined) ?? null, (id) => store.getJob(id));
+      await Promise.all([this.run.attach({ store, locks }), this.jobs.attach({ store, locks })]);
+      void this.storage.check();
     } catch (err) {
-      this.error = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
+      this.run.unavailable();
+      this.jobs.unavailable();
+      this.storageError = `Storage is not available, so progress cannot be kept: ${toAppError(err, 'storage-failed').message}`;
     } finally {
       await access;
       this.ready = true;
     }
   }
 
-  async loadFile(file: File): Promise<void> {
-    await this.loadList(() => this.samples.fromFile(file));
+  private onStored(): void {
+    this.jobs.stored();
+    if (++this.stored % STORAGE_CHECK_EVERY === 0) void this.storage.check();
   }
 
-  async loadDemo(): Promise<void> {
-    await this.loadList(() => this.samples.fromUrl(new URL('demo/sample-list.csv', document.baseURI), 'demo-sample-list.csv'));
+  private onOutdated(): void {
+    this.outdated = true;
+    this.run.halt();
   }
 
-  private async loadList(read: () => Promise<SampleList>): Promise<void> {
-    this.loadError = null;
-    try {
-      this.acceptList(await read());
-    } catch (err) {
-      const e = toAppError(err, 'invalid-sample-file');
-      if (e.name === 'aborted') return; // another list was chosen meanwhile
-      this.sampleList = null;
-      this.loadError = e.message;
-    }
+  // --- The sample list ---------------------------------------------------------------------------
+  get sampleList() {
+    return this.samples.list;
   }
-
-  /** Creates the job from the loaded list and starts it. */
+  get loadError() {
+    return this.samples.loadError;
+  }
+  loadFile(file: File) {
+    return this.samples.loadFile(file);
+  }
+  loadDemo() {
+    return this.samples.loadDemo();
+  }
+  get canStart(): boolean {
+    const list = this.samples.list;
+    return list !== null && list.nValid + list.nInvalid > 0 && !this.run.busy && !this.outdated;
+  }
   async start(): Promise<void> {
-    if (!this.sampleList || !this.store) return;
-    try {
-      const job = await this.store.createJob(this.sampleList, this.settings.searchSnapshot());
-      this.sampleList = null;
-      await this.show(job);
-      this.completions = [];
-      void this.run();
-    } catch (err) {
-      this.error = toAppError(err, 'storage-failed').message;
-    }
+    const list = this.samples.list;
+    if (!list || !this.canStart) return;
+    if (await this.run.start(list)) this.samples.clear();
   }
 
-  async resume(): Promise<void> {
-    if (!this.canResume) return;
-    void this.run();
+  // --- The shown job and its run -----------------------------------------------------------------
+  get job() {
+    return this.run.job;
+  }
+  get targets() {
+    return this.run.targets;
+  }
+  get runState() {
+    return this.run.runState;
+  }
+  get progress() {
+    return this.run.progress;
+  }
+  get rate() {
+    return this.run.rate;
+  }
+  get etaSeconds() {
+    return this.run.etaSeconds;
+  }
+  /** A loaded sample list waiting for Start takes the place of Resume. */
+  get canResume(): boolean {
+    return this.samples.list === null && this.run.canResume && !this.outdated;
+  }
+  resume() {
+    return this.run.resume();
+  }
+  pause() {
+    return this.run.pause();
+  }
+  csv() {
+    return this.run.csv();
   }
 
-  async pause(): Promise<void> {
-    if (!this.runner || this.runState !== 'running') return;
-    this.runState = 'pausing';
-    await this.runner.pause();
+  // --- Outages and Retry failed (engineer A) -----------------------------------------------------
+  get outage() {
+    return this.run.outage;
+  }
+  get retryCounts() {
+    return this.run.retryCounts;
+  }
+  get canRetry(): boolean {
+    return this.samples.list === null && this.run.canRetry && !this.outdated;
+  }
+  retryFailed(choice: RetryChoice) {
+    return this.run.retryFailed(choice);
+  }
+  /** The outage banner's button: ask MAST again now, or start the run stopped by a refused first request. */
+  outageAction(intent: 'probe' | 'resume'): void {
+    if (intent === 'probe') this.run.probeNow();
+    else void this.resume();
   }
 
-  /** The CSV of the shown job as it stands now (pending rows included). */
-  async csv(): Promise<{ fileName: string; text: string } | null> {
-    if (!this.job || !this.store) return null;
-    const [samples, targets] = await Promise.all([this.store.samples(this.job.id), this.store.targets(this.job.id)]);
-    return { fileName: csvFileName(this.job), text: jobCsv(this.job, samples, targets) };
-  }
-
-  async discardJob(): Promise<void> {
-    if (!this.job || !this.store || this.runState === 'running') return;
-    // Work still stopping (Pausing…) is abandoned at once: nothing more of this job is stored.
-    this.runner?.dispose();
-    await this.store.deleteJob(this.job.id);
-    this.job = null;
-    this.targets = [];
-    this.runState = 'idle';
-  }
-
-  /** Another tab stored a result: a watching tab re-reads the job; the running tab ignores it. */
-  private async refreshFromElsewhere(jobId: string): Promise<void> {
-    if (!this.store || this.runState === 'running' || this.runState === 'pausing') return;
-    const job = await this.store.getJob(jobId);
-    if (!job) return;
-    if (this.job?.id !== jobId && this.sampleList) return;
-    await this.show(job);
-    if (jobProgress(job).remaining === 0) this.runState = 'finished';
-    else this.runState = (await jobRunningElsewhere(jobId)) ? 'elsewhere' : 'paused';
-  }
-
-  private acceptList(list: SampleList): void {
-    if (this.runState === 'running' || this.runState === 'pausing') {
-      throw new AppError('invalid-sample-file', 'a job is running: pause it before loading another sample list');
-    }
-    this.sampleList = list;
-  }
-
-  private async show(job: JobRecord): Promise<void> {
-    this.job = job;
-    this.targets = this.store ? await this.store.targets(job.id) : [];
-  }
-
-  private async run(): Promise<void> {
-    const job = this.job;
-    if (!job || !this.store) return;
-    const locks = globalThis.navigator?.locks;
-    const body = async () => {
-      this.runState = 'running';
-      this.error = null;
-      this.outage.clear();
-      await this.runnerFor().run(job.id);
-    };
-    try {
-      if (locks) {
-        // One tab runs a job; another tab that opens it only watches.
-        await locks.request(jobLockName(job.id), { ifAvailable: true }, async (lock) => {
-          if (!lock) {
-            this.runState = 'elsewhere';
-            return;
-          }
-          await body();
-        });
-        this.channel.post(job.id);
-      } else {
-        await body();
-      }
-    } catch (err) {
-      this.error = toAppError(err, 'storage-failed').message;
-      this.runState = 'paused';
-    }
-  }
-
-  private runnerFor(): JobRunner {
-    if (this.runner) return this.runner;
-    const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
-    const limits = this.settings.limitsSnapshot();
-    this.pool = this.createPool(workers, limits.analysisMaxSeconds);
-    const network = this.settings.networkSnapshot();
-    const source = new NetworkSource(() => this.settings.mastSnapshot(), this.mastAccess.fetch, undefined, {
-      deps: { timeoutMs: limits.requestTimeoutSeconds * 1000 },
-      network: () => network,
-      // Files from another host than MAST (a ?mast= link, a mirror) are cached apart from MAST's.
-      cache:
-        network.cacheMb > 0
-          ? import('../jobs/lc-cache.ts').then(async (m) => namespacedCache(await m.IdbLightCurveCache.open(network.cacheMb * 1_000_000), cacheNamespace(this.settings.mastSnapshot())))
-          : null,
-      onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
-    });
-    const prefetch = { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined };
-    this.runner = new JobRunner(this.store!, source, this.pool, {
-      onResult: (job, target, result) => {
-        this.channel.post(job.id);
-        if (job.id !== this.job?.id) return;
-        this.job = job;
-        this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
-        this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
-      },
-      onOutage: (status) => this.outage.set(status),
-      onStop: (reason, error) => {
-        if (error) this.error = error.message;
-        // A stopped run no longer waits for MAST; a refused first request stays explained.
-        if (this.outage.waiting) this.outage.clear();
-        this.runState = reason === 'finished' ? 'finished' : 'paused';
-        // A new pool size takes effect at the next start.
-        this.pool?.terminate();
-        this.pool = null;
-        this.runner = null;
-      },
-    }, prefetch);
-    return this.runner;
-  }
-
-  private createPool(size: number, capSeconds: number) {
-    // Imported lazily so that the page renders before any worker code loads.
-    let real: (AnalysisPool & { terminate(): void }) | null = null;
-    const pending = import('../workers/pool.ts').then(({ WorkerPool }) => (real = new WorkerPool(size, undefined, { limits: { capSeconds } })));
-    return {
-      size,
-      analyze: async (...args: Parameters<AnalysisPool['analyze']>) => (real ?? (await pending)).analyze(...args),
-      terminate: () => {
-        void pending.then((p) => p.terminate());
-      },
-    };
+  /** Storage or lock problems: always shown, never swallowed. */
+  get error(): string | null {
+    if (this.outdated) return OUTDATED_MESSAGE;
+    if (this.storageWaiting) return 'Waiting for another tab of this page to let go of the stored jobs: an older version may be open there; reload or close it.';
+    return this.storageError ?? this.run.error;
   }
 }
