@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readTimeSeriesCsv } from '../../src/cli/commands/bls-table.ts';
 import { builtCli } from '../helpers/cli.ts';
 import { astropyCases, RESULT_FIELDS } from '../kernels/astropy-vectors.ts';
 
@@ -33,4 +34,28 @@ describe('cli bls over several threads', () => {
       RESULT_FIELDS.forEach((f, k) => expect(Float64Array.from(columns, (r) => r[k + 1]), f).toEqual(c.result[f]));
     }, 60_000);
   }
+});
+
+describe('reading a time,flux[,flux_err] CSV', () => {
+  const plain = '# a comment\r\nflux_err,time,note,flux\r\n0.1,1.5,a,1.01\r\n\r\n  \r\n0.2,2.5,b,0.99\r\n# another\r\n0.3,3.5,,1e-3\r\n';
+  it('reads plain comma files (any column order, CRLF, comments, blank lines) as papaparse reads quoted ones', () => {
+    const a = readTimeSeriesCsv(plain, 'a.csv');
+    expect(Array.from(a.time)).toEqual([1.5, 2.5, 3.5]);
+    expect(Array.from(a.flux)).toEqual([1.01, 0.99, 0.001]);
+    expect(Array.from(a.fluxErr!)).toEqual([0.1, 0.2, 0.3]);
+    // A quote anywhere takes the papaparse path: same numbers.
+    const quoted = readTimeSeriesCsv(plain.replace('a,1.01', '"a",1.01'), 'b.csv');
+    expect(quoted).toEqual(a);
+    expect(readTimeSeriesCsv('time,flux\n1,2\n', 'c.csv').fluxErr).toBeNull();
+  });
+
+  it('names the row and column of a missing, empty or non-numeric cell, and a missing column', () => {
+    expect(() => readTimeSeriesCsv('time,flux\n1,2\n3\n', 'x.csv')).toThrow('x.csv: data row 2, column "flux": "" is not a finite number');
+    expect(() => readTimeSeriesCsv('time,flux\n1,2\n ,4\n', 'x.csv')).toThrow('x.csv: data row 2, column "time": " " is not a finite number');
+    expect(() => readTimeSeriesCsv('time,flux\n1,abc\n', 'x.csv')).toThrow('x.csv: data row 1, column "flux": "abc" is not a finite number');
+    expect(() => readTimeSeriesCsv('time,flux\n"1",Infinity\n', 'x.csv')).toThrow('x.csv: data row 1, column "flux": "Infinity" is not a finite number');
+    // Another delimiter goes through papaparse, which finds it.
+    expect(Array.from(readTimeSeriesCsv('time;flux\n1;2\n', 'x.csv').flux)).toEqual([2]);
+    expect(() => readTimeSeriesCsv('t,flux\n1,2\n', 'x.csv')).toThrow('x.csv: no "time" column (found: t, flux)');
+  });
 });
