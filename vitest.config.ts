@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   test: {
@@ -9,6 +10,17 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/kernels/**/*.test.ts', 'test/mock-mast/**/*.test.ts'],
           environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // Components rendered from stored results in a DOM without a browser (happy-dom).
+        plugins: [svelte()],
+        resolve: { conditions: ['browser'] },
+        test: {
+          name: 'component',
+          include: ['test/component/**/*.test.ts'],
+          environment: 'happy-dom',
           testTimeout: 60_000,
         },
       },

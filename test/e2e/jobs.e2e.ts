@@ -112,6 +112,7 @@ describe('jobs: the list, export and import, storage, upgrades', () => {
 
     // Other search settings, then a duplicate: every target pending, shown, not started.
     // (startJob left Settings open.)
+    await page.getByText('Advanced', { exact: true }).click(); // the search's details are under Advanced (issue 14)
     await page.getByLabel('Objective', { exact: true }).selectOption('snr');
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();
     await renamed.getByRole('button', { name: 'Duplicate', exact: true }).click();

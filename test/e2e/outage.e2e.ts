@@ -61,6 +61,7 @@ describe('a refused first request, then Retry failed', () => {
 
     // Point Settings at a host that answers, then Try again.
     await page.getByText('Settings', { exact: true }).click();
+    await page.getByText('Advanced', { exact: true }).click(); // the MAST hosts are under Advanced (issue 14)
     for (const label of ['MAST API base URL', 'Download base URL', 'Archive base URL']) await page.getByLabel(label, { exact: true }).fill(mast.url);
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();
     await banner.getByRole('button', { name: 'Try again', exact: true }).click();

@@ -1,28 +1,17 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { DB_VERSION, JOB_STORES, MIGRATIONS, openJobsDb, type JobStoreSpec } from '../../src/lib/jobs/db.ts';
+import { JOB_STORES, MIGRATIONS, openJobsDb, type JobStoreSpec } from '../../src/lib/jobs/db.ts';
 import { IdbJobStore, jobBytes } from '../../src/lib/jobs/store.ts';
 import { exportJob, readJobFile } from '../../src/lib/jobs/transfer.ts';
 import type { SampleList } from '../../src/lib/samples/index.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 
 /**
- * What a later schema step does (engineer F's local light-curve files, say): a new store of per-job
- * records and an entry in JOB_STORES. Everything a job does with its records must then include it.
+ * A later schema step's stores (engineer F's local light-curve files and plot summaries, schema step 3,
+ * listed in JOB_STORES): everything a job does with its records must include them.
  */
-(JOB_STORES as JobStoreSpec[]).push({ name: 'localFiles', onDuplicate: 'copy' }, { name: 'summaries', onDuplicate: 'drop' });
-const NEXT = [
-  ...MIGRATIONS,
-  {
-    version: DB_VERSION + 1,
-    description: 'local light-curve files and plot summaries',
-    upgrade(db: { createObjectStore(name: string, opts: object): unknown }) {
-      db.createObjectStore('localFiles', { keyPath: ['jobId', 'name'] });
-      db.createObjectStore('summaries', { keyPath: ['jobId', 'key'] });
-    },
-  },
-];
+const NEXT = MIGRATIONS;
 
 const list: SampleList = {
   fileName: 'files.csv',
@@ -74,11 +63,11 @@ describe('a store added by a later schema step and listed in JOB_STORES', () => 
   it('makes an export refuse to import where the page does not know the store', async () => {
     const { store, job } = await setup();
     const blob = await exportJob(await store.jobRecords(job.id));
-    (JOB_STORES as JobStoreSpec[]).splice(2);
+    const removed = (JOB_STORES as JobStoreSpec[]).splice(2);
     try {
       await expect(readJobFile(blob, 'x.gz')).rejects.toMatchObject({ name: 'invalid-job-file', message: expect.stringMatching(/not a record this page knows/) });
     } finally {
-      (JOB_STORES as JobStoreSpec[]).push({ name: 'localFiles', onDuplicate: 'copy' }, { name: 'summaries', onDuplicate: 'drop' });
+      (JOB_STORES as JobStoreSpec[]).push(...removed);
     }
   });
 });

@@ -1,7 +1,8 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { AppError } from '../errors.ts';
 import { jobRecordBytes, recordBytes } from './record-size.ts';
-import type { JobRecord, SampleRecord, TargetRecord } from './types.ts';
+import type { TargetSummary } from '../search/summary/index.ts';
+import type { JobRecord, LocalFileRecord, SampleRecord, TargetRecord } from './types.ts';
 
 export const DB_NAME = 'transit-features';
 
@@ -13,6 +14,10 @@ export interface JobsSchema extends DBSchema {
     value: TargetRecord;
     indexes: { 'by-job-order': [string, number]; 'by-job-status': [string, string] };
   };
+  /** Version 3: each result's plot summary, apart so that listing a job's targets never reads them. */
+  summaries: { key: [string, string]; value: { jobId: string; key: string; summary: TargetSummary } };
+  /** Version 3: the light-curve files of a local-files job, so that it resumes after a reload. */
+  localFiles: { key: [string, string]; value: LocalFileRecord };
 }
 
 export type JobsDb = IDBPDatabase<JobsSchema>;
@@ -70,6 +75,14 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 3,
+    description: "each result's plot summary, and the light-curve files of local-files jobs (issue 14)",
+    upgrade(db) {
+      db.createObjectStore('summaries', { keyPath: ['jobId', 'key'] });
+      db.createObjectStore('localFiles', { keyPath: ['jobId', 'name'] });
+    },
+  },
 ];
 
 /**
@@ -82,6 +95,9 @@ export const MIGRATIONS: readonly Migration[] = [
 export const JOB_STORES: readonly JobStoreSpec[] = [
   { name: 'samples', onDuplicate: 'rebuild' },
   { name: 'targets', onDuplicate: 'rebuild' },
+  // Plot summaries belong to results; a local-files job's copy needs its files.
+  { name: 'summaries', onDuplicate: 'drop' },
+  { name: 'localFiles', onDuplicate: 'copy' },
 ];
 
 export interface JobStoreSpec {

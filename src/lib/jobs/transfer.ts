@@ -226,6 +226,8 @@ export async function readJobFile(file: Blob, fileName = 'the file'): Promise<{ 
   if (targets.length !== job.nTargets || done !== job.done || failed !== job.failed) {
     throw bad(`the job's counters (${job.done} done, ${job.failed} failed of ${job.nTargets}) do not match its ${targets.length} targets (${done} done, ${failed} failed)`);
   }
+  // A store the header counts with no record (an empty one) comes back as an empty list, as it went out.
+  for (const name of Object.keys(header.counts.extra ?? {})) extra[name] ??= [];
   return { header, records: { job, samples, targets, ...(Object.keys(extra).length > 0 ? { extra } : {}) } };
 }
 

@@ -23,6 +23,8 @@ export interface JobRecord {
   failed: number;
   settings: SearchSettings;
   finishedAt?: number;
+  /** `local`: the light curves are files the user gave, kept in the `localFiles` store (issue 14). */
+  source?: 'local';
   /** The name shown in the jobs list; the file's name until renamed (schema 2). */
   name?: string;
   /**
@@ -76,6 +78,8 @@ export interface TargetRecord {
   name?: string;
   nameMission?: Mission;
   lightcurveUrls?: string[];
+  /** Names of this job's local files (store `localFiles`) that hold the star's light curves. */
+  localFiles?: string[];
   /** Stellar parameters from the first row naming the star (for stellar priors). */
   star?: StarParams;
   /** Catalogue values of the first row naming the star (never used to steer a blind search). */
@@ -93,6 +97,13 @@ export interface TargetRecord {
   attempts?: number;
   /** Analyses that crashed, trapped or timed out a worker; at MAX_WORKER_FAILURES the target is failed. */
   workerFailures?: number;
+}
+
+/** A light-curve file given from the user's disk (a local-files job), kept with the job. */
+export interface LocalFileRecord {
+  jobId: string;
+  name: string;
+  bytes: ArrayBuffer;
 }
 
 export interface JobProgress {

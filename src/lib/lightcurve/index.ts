@@ -1,5 +1,5 @@
 export type { RawLightCurve, LightCurve, CleaningReport, SegmentKind } from './types.ts';
-export { readLightCurve, type ReadOptions } from './read.ts';
+export { readLightCurve, lightCurveIdentity, type ReadOptions } from './read.ts';
 export { cleanLightCurve, MIN_POINTS, type CleanOptions } from './clean.ts';
 export { stitchLightCurves } from './stitch.ts';
 export { qualityBitmask, KEPLER_BITMASKS, TESS_BITMASKS, type QualityMask } from './quality.ts';

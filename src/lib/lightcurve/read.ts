@@ -73,6 +73,16 @@ export function readLightCurve(bytes: ArrayBuffer | Uint8Array, fileName: string
   };
 }
 
+/** Which star and segment a light-curve file holds, from its headers alone (local files are grouped by it). */
+export function lightCurveIdentity(bytes: ArrayBuffer | Uint8Array, fileName: string): { mission: Mission; targetId: number | null; segment: number | null } {
+  const file = readFits(bytes, fileName);
+  const hdu = lightCurveHdu(file);
+  const mission = missionOf(file, hdu);
+  const key = SEGMENT_KEYS[mission][0];
+  const value = hdu.header.has(key) ? hdu.header.get(key) : file.hdus[0].header.get(key);
+  return { mission, targetId: targetIdOf(file, mission), segment: typeof value === 'number' && Number.isFinite(value) ? value : null };
+}
+
 /** The LIGHTCURVE extension, or else the first binary table with TIME (eleanor names none). */
 function lightCurveHdu(file: FitsFile): FitsHdu {
   const named = file.hdus.find((h) => h.kind === 'bintable' && h.name?.toUpperCase() === 'LIGHTCURVE');

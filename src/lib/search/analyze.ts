@@ -21,6 +21,7 @@ import { findSignal, type Signal } from './signal.ts';
 import { bestSignalColumns, furtherSignalColumns, singleEventColumns } from './signal-columns.ts';
 import type { SingleEvent } from './single-event.ts';
 import { TLS_NOT_LOADED } from './tls-columns.ts';
+import { buildSummary } from './summary/index.ts';
 
 /** The TLS columns of a prepared light curve (tls-columns.ts makes the steps: in-process or shared). */
 export type TlsStep = (lc: LightCurve, settings: SearchSettings, star: StarParams | undefined) => Features | Promise<Features>;
@@ -117,6 +118,8 @@ export async function analyzeFiles(files: LightCurveFile[], settings: SearchSett
     features: { ...searched, ...catalogs.features, ...tls, ...provenanceColumns(files, lc, s, prepared, engine.version) },
     ...(catalogs.candidates ? { candidates: catalogs.candidates } : {}),
     kernelVersion: engine.version,
+    // What the target view draws without searching again (src/lib/search/summary/).
+    summary: buildSummary(lc, signal.periodogram, signal.peak),
     analysisMs: performance.now() - started,
     ...(cleaned.length > 0 ? { cleaned } : {}),
   };

@@ -49,6 +49,8 @@ export function provenanceColumns(
     segments: lc.segments.join(' '),
     ...segmentNumbers(lc.segments),
     n_files: files.length,
+    // The files searched, space-separated (issue 14: local files and MAST products alike).
+    files: files.map((f) => f.name).join(' '),
     n_points: n,
     baseline_days: lc.time[n - 1] - lc.time[0],
     cadence_minutes: lc.cadenceDays * 1440,

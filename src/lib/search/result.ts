@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../errors.ts';
 import type { CleanedPart } from '../lightcurve/file.ts';
 import { TLS_FEATURE_COLUMNS } from './tls/features.ts';
+import type { TargetSummary } from './summary/index.ts';
 
 /** The seed notebook's 27 columns, in its order and units (docs/features.md). */
 export const SEED_COLUMNS = [
@@ -114,6 +115,8 @@ export const FEATURE_COLUMNS = [
   'quarters',
   'campaigns',
   'n_files',
+  // The light-curve files searched, space-separated (local files and MAST products alike).
+  'files',
   'n_points',
   'baseline_days',
   'cadence_minutes',
@@ -142,6 +145,8 @@ export interface TargetResult {
   downloadMs?: number;
   analysisMs?: number;
   bytes?: number;
+  /** What the target view plots (periodogram, folds); the job store keeps it apart from the row. */
+  summary?: TargetSummary;
   /**
    * Cleaned arrays of the files that were cleaned now, for the light-curve cache; the runner hands
    * them to the cache and never stores them with the result.

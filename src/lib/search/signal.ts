@@ -4,7 +4,7 @@
  * runs again), the SDE of the accepted peak on the periodogram it came from, then refinement.
  */
 import { planOptions, type SearchPlan } from './bls-plan.ts';
-import { bestPeak, type BlsEngine, type BlsInput, type BlsPeak } from './bls-types.ts';
+import { bestPeak, type BlsEngine, type BlsInput, type BlsPeak, type BlsPeriodogram } from './bls-types.ts';
 import { filterPoints } from './numeric.ts';
 import { peakUncertainties, refinePeak } from './refine.ts';
 import type { SearchSettings } from './settings.ts';
@@ -31,6 +31,8 @@ export interface Signal {
   events: SingleEvent[];
   /** Why the last peak was refused, when `peak` is null. */
   rejection?: PeakRejection | 'no-peak';
+  /** The last periodogram searched (the target view's plot summary keeps a downsampled copy). */
+  periodogram?: BlsPeriodogram;
 }
 
 const NO_PEAK = { peak: null, coarse: null, sde: NaN, periodErr: NaN, transitTimeErr: NaN };
@@ -64,7 +66,7 @@ export function findSignal(engine: BlsEngine, input: BlsInput, plan: SearchPlan,
     if (current.time.length < 100) return { ...NO_PEAK, input: current, events, rejection: 'no-peak' };
     const periodogram = engine.power(current, { ...planOptions(plan, settings.objective), memoryBudget: plan.memoryBytes });
     const coarse = bestPeak(periodogram);
-    if (coarse.index < 0) return { ...NO_PEAK, input: current, events, rejection: 'no-peak' };
+    if (coarse.index < 0) return { ...NO_PEAK, input: current, events, rejection: 'no-peak', periodogram };
     const verdict = judgePeak(current, coarse.period, coarse.transitTime, coarse.duration, settings.minTransits);
     if (verdict.ok) {
       const sde = sdeSpectrum(periodogram, constantChi2(current), sdeOversampling(plan))[coarse.index];
@@ -74,7 +76,7 @@ export function findSignal(engine: BlsEngine, input: BlsInput, plan: SearchPlan,
         const refined = refinePeak(engine, current, scope, coarse, cadence);
         if (judgePeak(current, refined.peak.period, refined.peak.transitTime, refined.peak.duration, settings.minTransits).ok) measured = refined;
       }
-      return { peak: measured.peak, coarse, input: current, sde, periodErr: measured.periodErr, transitTimeErr: measured.transitTimeErr, events };
+      return { peak: measured.peak, coarse, input: current, sde, periodErr: measured.periodErr, transitTimeErr: measured.transitTimeErr, events, periodogram };
     }
     const strongest = verdict.strongest!;
     const event = fitSingleEvent(current, strongest.time, coarse.duration, cadence) ?? {
@@ -85,7 +87,7 @@ export function findSignal(engine: BlsEngine, input: BlsInput, plan: SearchPlan,
       snr: strongest.depth / strongest.depthErr,
     };
     events.push(event);
-    if (attempt >= MAX_SINGLE_EVENTS) return { ...NO_PEAK, input: current, events, rejection: verdict.reason };
+    if (attempt >= MAX_SINGLE_EVENTS) return { ...NO_PEAK, input: current, events, rejection: verdict.reason, periodogram };
     current = withoutWindow(current, event.time, Math.max(event.duration, coarse.duration));
   }
 }

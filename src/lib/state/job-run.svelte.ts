@@ -8,6 +8,8 @@ import { namespacedCache } from '../jobs/lc-cache-namespace.ts';
 import { cacheNamespace } from '../mast/config.ts';
 import { JobRunner, type AnalysisPool } from '../jobs/runner.ts';
 import { NetworkSource } from '../jobs/source.ts';
+import type { LightCurveSource } from '../jobs/runner.ts';
+import type { TargetResult } from '../search/result.ts';
 import type { JobLibrary, JobStore } from '../jobs/store.ts';
 import { jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import type { SampleList } from '../samples/index.ts';
@@ -40,6 +42,15 @@ export interface RunIo {
   fetch: typeof fetch;
   /** Called after each stored result (the jobs list and the storage policy follow). */
   onStored: () => void;
+  // Issue 14 (the views): the table follows the shown job and its results; local files reach the runner.
+  /** A job is shown (the results table reads its rows in pages). */
+  onShow?: (job: JobRecord) => void;
+  /** A result of the shown job was stored. */
+  onResult?: (jobId: string, key: string, result: TargetResult) => void;
+  /** The run stopped (the table shows what it held back). */
+  onRunStop?: () => void;
+  /** The runner's source: MAST's, or a source that reads a local-files job's own files first. */
+  wrapSource?: (source: LightCurveSource) => LightCurveSource;
 }
 
 /**
@@ -261,8 +272,9 @@ export class JobRunState {
         this.forget();
         return;
       }
-      await this.show(job);
+      // Its real state first (Paused, Finished, …), then its rows: never "Not started" in between (issue 14).
       await this.settle(job);
+      await this.show(job);
     } catch (err) {
       this.fail(err);
     }
@@ -310,6 +322,25 @@ export class JobRunState {
     const targets = this.deps ? await this.deps.store.targets(job.id) : [];
     this.job = job;
     this.targets = targets;
+    this.io.onShow?.(job);
+  }
+
+  /** Creates a job of the user's own light-curve files (issue 14) and starts it. */
+  async startLocal(create: () => Promise<JobRecord>): Promise<boolean> {
+    if (!(await this.attached.promise) || !this.deps || this.busy) return false;
+    try {
+      const job = await create();
+      this.channel.post(job.id, 'list');
+      this.stopWatching();
+      this.runState = 'idle';
+      await this.show(job);
+      this.completions = [];
+      void this.run();
+      return true;
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
   }
 
   private async run(): Promise<void> {
@@ -398,13 +429,14 @@ export class JobRunState {
       onCacheError: (err) => (this.error = `The light-curve cache is not used: ${err.message}`),
     });
     const prefetch = { downloads: network.downloadConcurrency, prefetch: network.prefetchLimit || undefined };
-    this.runner = new JobRunner(this.deps!.store, source, this.pool, {
+    this.runner = new JobRunner(this.deps!.store, this.io.wrapSource?.(source) ?? source, this.pool, {
       onResult: (job, target, result) => {
         this.channel.post(job.id);
         this.io.onStored();
         if (job.id !== this.job?.id) return;
         this.job = job;
         this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
+        this.io.onResult?.(job.id, target.key, result);
         this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
       },
       onOutage: (status) => this.outage.set(status),
@@ -414,6 +446,7 @@ export class JobRunState {
           this.stopError = error;
           this.fail(error);
         }
+        this.io.onRunStop?.();
         // A stopped run no longer waits for MAST; a refused first request stays explained.
         if (this.outage.waiting) this.outage.clear();
         this.runState = reason === 'finished' ? 'finished' : 'paused';

@@ -1,0 +1,61 @@
+/**
+ * The plot summary stored with each result: what the target view draws before (or without) the
+ * full light curve. Pure: numbers in, typed arrays out; sized in `summaryBytes`.
+ */
+import type { BlsPeak, BlsPeriodogram } from '../bls-types.ts';
+import { summarizeFold, type FoldSummary } from './fold.ts';
+import { summarizePeriodogram, type PeriodogramSummary } from './periodogram.ts';
+
+export { summarizePeriodogram, type PeriodogramSummary } from './periodogram.ts';
+export { summarizeFold, foldWindowDays, type FoldSummary, type TransitPanel, type Signal } from './fold.ts';
+export { binCentre, BinAccumulator, type Bins } from './bin.ts';
+
+export const SUMMARY_VERSION = 1;
+
+export interface TargetSummary {
+  version: typeof SUMMARY_VERSION;
+  /** BJD of the light curve's time zero (BTJD, BKJD). */
+  bjdRef: number;
+  /** Days in the light curve's time system: first and last searched point. */
+  timeSpan: [number, number];
+  periodogram: PeriodogramSummary;
+  /** The best peak as searched (the grid's), which the fold uses. */
+  signal: { period: number; transitTime: number; duration: number; depth: number };
+  /** Absent when the search found no signal. */
+  fold?: FoldSummary;
+}
+
+/** Everything the target view needs from one search, built from the searched light curve. */
+export function buildSummary(
+  lc: { time: Float64Array; flux: Float64Array; bjdRef: number },
+  periodogram: Pick<BlsPeriodogram, 'period' | 'power'> | undefined,
+  peak: BlsPeak | Pick<BlsPeak, 'period' | 'transitTime' | 'duration' | 'depth'> | null,
+): TargetSummary {
+  const n = lc.time.length;
+  // The reported peak (refined when the search refines), so that the folds line up with the CSV.
+  const found = peak !== null && peak.period > 0 && peak.duration > 0;
+  return {
+    version: SUMMARY_VERSION,
+    bjdRef: lc.bjdRef,
+    timeSpan: [lc.time[0], lc.time[n - 1]],
+    periodogram: periodogram ? summarizePeriodogram(periodogram.period, periodogram.power) : { period: new Float32Array(0), power: new Float32Array(0), nPeriods: 0 },
+    signal: peak ? { period: peak.period, transitTime: peak.transitTime, duration: peak.duration, depth: peak.depth } : { period: NaN, transitTime: NaN, duration: NaN, depth: NaN },
+    ...(found ? { fold: summarizeFold(lc.time, lc.flux, peak) } : {}),
+  };
+}
+
+/**
+ * Bytes of a summary as stored: its typed arrays' bytes plus the rest as JSON (IndexedDB's structured
+ * clone stores typed arrays as their bytes, so this is close to what the record costs).
+ */
+export function summaryBytes(summary: unknown): number {
+  let bytes = 0;
+  const json = JSON.stringify(summary, (_key, value) => {
+    if (ArrayBuffer.isView(value)) {
+      bytes += value.byteLength;
+      return 0;
+    }
+    return value;
+  });
+  return bytes + json.length;
+}
