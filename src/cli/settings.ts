@@ -13,14 +13,24 @@ export const ANALYSIS_OPTIONS = {
   signals: { type: 'string' },
   tls: { type: 'boolean' },
   'tls-max-seconds': { type: 'string' },
+  'no-refine': { type: 'boolean' },
+  'min-transits': { type: 'string' },
 } as const;
+
+/** Options about the sample list's catalogue candidates: only `run` reads a sample list. */
+export const CATALOG_OPTIONS = {
+  'no-catalog': { type: 'boolean' },
+  'catalog-window': { type: 'string' },
+} as const;
+export const CATALOG_USAGE = '[--no-catalog] [--catalog-window F]';
 
 /** One usage line block for the options above. */
 export const ANALYSIS_USAGE = `[--durations a,b,c] [--objective likelihood|snr]
       [--frequency-factor F] [--oversample N] [--period-min D] [--period-max D]
       [--max-periods N] [--quality-mask default|hard|hardest|none|<int>]
       [--detrend biweight|savgol|none] [--window-days D] [--savgol-window N]
-      [--outlier-sigma S|none] [--signals N] [--tls] [--tls-max-seconds S]`;
+      [--outlier-sigma S|none] [--signals N] [--tls] [--tls-max-seconds S]
+      [--no-refine] [--min-transits 2|3]`;
 
 /** The app's default search settings with the options given on the command line, validated. */
 export function searchSettingsFrom(values: Record<string, unknown>): SearchSettings {
@@ -55,5 +65,11 @@ export function searchSettingsFrom(values: Record<string, unknown>): SearchSetti
   if (values.tls === true) s.runTls = true;
   const tlsMax = numberOption(values['tls-max-seconds'], 'tls-max-seconds');
   if (tlsMax !== undefined) s.tlsMaxSeconds = tlsMax;
+  if (values['no-refine'] === true) s.refine = false;
+  const minTransits = numberOption(values['min-transits'], 'min-transits');
+  if (minTransits !== undefined) s.minTransits = minTransits;
+  if (values['no-catalog'] === true) s.catalogSearch = false;
+  const catalogWindow = numberOption(values['catalog-window'], 'catalog-window');
+  if (catalogWindow !== undefined) s.catalogWindow = catalogWindow;
   return validateSearchSettings(s);
 }

@@ -16,9 +16,11 @@ export const ANALYZE_USAGE = `  cli analyze FILE... [--format json|csv] [--durat
                       [--detrend biweight|savgol|none] [--window-days D] [--savgol-window N]
                       [--outlier-sigma S|none] [--signals N]
                       [--tls] [--tls-max-seconds S] [--r-star R] [--m-star M]
+                      [--no-refine] [--min-transits 2|3]
       Reads Kepler/K2/TESS light-curve FITS files, cleans each as the app does, runs the search and
       prints one result per file, with the app's CSV columns. --tls also runs Transit Least Squares
-      (with --r-star / --m-star in solar units as the sample list's stellar columns would give).`;
+      (with --r-star / --m-star in solar units as the sample list's stellar columns would give).
+      --no-refine reports the search grid's own peak; --min-transits 3 asks three transits with data.`;
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
   const { values, positionals: files } = parse(argv, {

@@ -36,13 +36,13 @@ import { DiskLightCurveCache } from '../run/disk-cache.ts';
 import { fileAwareFetch } from '../run/file-fetch.ts';
 import { formatDuration, outageMessage, ProgressReporter, targetLabel } from '../run/progress.ts';
 import { formatShard, parseShard, selectShard, shardCsv, type Shard } from '../run/shard.ts';
-import { ANALYSIS_OPTIONS, ANALYSIS_USAGE, searchSettingsFrom } from '../settings.ts';
+import { ANALYSIS_OPTIONS, ANALYSIS_USAGE, CATALOG_OPTIONS, CATALOG_USAGE, searchSettingsFrom } from '../settings.ts';
 
 export const RUN_USAGE = `  cli run SAMPLES.csv --out RESULTS.csv [--mast BASE] [--workers N] [--downloads N] [--prefetch N]
           [--cache DIR] [--shard K/N] [--tess-authors SPOC,TESS-SPOC,QLP] [--segments N]
           [--lightcurve-base DIR|URL] [--retry-failed transient|all]
           [--analysis-max-seconds S] [--request-timeout S]
-          ${ANALYSIS_USAGE.replace(/\n\s*/g, '\n          ')}
+          ${ANALYSIS_USAGE.replace(/\n\s*/g, '\n          ')} ${CATALOG_USAGE}
       The app's job without the browser: the same sample-list parser, MAST client, runner, retries and
       worker pool (threads), with the app's defaults; RESULTS.csv has the columns and row order of the
       app's Download CSV. Finished targets go to RESULTS.csv.checkpoint at once (fsync'ed): run the same
@@ -54,10 +54,13 @@ export const RUN_USAGE = `  cli run SAMPLES.csv --out RESULTS.csv [--mast BASE] 
       the checkpoint's failed targets again (transient: network and worker failures only; all).
       As in the app, MAST being unreachable pauses the run (the targets stay pending) until it
       answers; time limits as the app's Settings (1800 s per analysis, 120 s per request). Workers default to SLURM_CPUS_PER_TASK, else the machine's cores.
+      Rows with a catalogue period get cat_* columns measured at their ephemeris unless --no-catalog;
+      --catalog-window F (default 0.01) is the local search's half width, a fraction of the period.
       Exit status 0 when every row ended (ok or failed), 1 when the run could not go on.`;
 
 const RUN_OPTIONS = {
   ...ANALYSIS_OPTIONS,
+  ...CATALOG_OPTIONS,
   out: { type: 'string' },
   mast: { type: 'string' },
   workers: { type: 'string' },
