@@ -10,12 +10,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FEATURE_COLUMNS } from '../../src/lib/search/result.ts';
-import { downloadCsvRows, launchBrowser, serveApp, waitForFinished } from '../helpers/browser.ts';
+import { useAppAndMast } from '../helpers/app-and-mast.ts';
+import { downloadCsvRows, waitForFinished } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
-import { LIGHTCURVES } from '../helpers/paths.ts';
-import { startMockMast } from '../mock-mast/server.ts';
 
 /** Columns that measure time, which no two runs share. */
 const TIMING = /(_ms|_seconds|_at)$/;
@@ -32,21 +31,7 @@ const LIST = [
 ].join('\n');
 
 describe('cli run and the app write the same CSV', () => {
-  let app: Awaited<ReturnType<typeof serveApp>>;
-  let mast: Awaited<ReturnType<typeof startMockMast>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    app = await serveApp();
-    mast = await startMockMast({ lightcurveDir: LIGHTCURVES });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await mast?.close();
-    await app?.close();
-  });
+  const env = useAppAndMast();
 
   it('same columns, same rows in the same order, same values', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cli-run-e2e-'));
@@ -54,12 +39,12 @@ describe('cli run and the app write the same CSV', () => {
     writeFileSync(list, `${LIST}\n`);
 
     const out = path.join(dir, 'results.csv');
-    const cli = runCli(['run', list, '--out', out, '--mast', mast.url]);
+    const cli = runCli(['run', list, '--out', out, '--mast', env.mast.url]);
 
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${app.url}?mast=${encodeURIComponent(mast.url)}`);
+    await page.goto(`${env.app.url}?mast=${encodeURIComponent(env.mast.url)}`);
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(list);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForFinished(page, 180_000);
