@@ -139,6 +139,6 @@ describe('the summary with TLS', () => {
     // The BLS periodogram gives up 200 buckets to the SDE spectrum; the whole stays near 16 kB.
     expect(s.periodogram.period.length).toBeLessThanOrEqual(400 + 49);
     expect(bytes - without).toBeLessThan(2_000);
-    expect(bytes).toBeLessThan(16_500);
+    expect(bytes).toBeLessThan(16_000);
   });
 });

@@ -8,7 +8,7 @@ import { summarizePeriodogram, type PeriodogramSummary } from './periodogram.ts'
 import { summarizeTls, type TlsSummary, type TlsSummaryInput } from './tls.ts';
 
 export { summarizePeriodogram, type PeriodogramSummary } from './periodogram.ts';
-export { summarizeFold, foldWindowDays, type FoldSummary, type TransitPanel, type Signal } from './fold.ts';
+export { summarizeFold, foldWindowDays, FOLD_BINS, type FoldSummary, type TransitPanel, type Signal } from './fold.ts';
 export { binCentre, BinAccumulator, type Bins } from './bin.ts';
 export { summarizeTls, tlsModelShape, tlsOffsetOnBlsFold, TLS_SPECTRUM_BUCKETS, type TlsModelBins, type TlsSummary, type TlsSummaryInput } from './tls.ts';
 

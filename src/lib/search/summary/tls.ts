@@ -35,6 +35,8 @@ export interface TlsModelBins {
   hi: number;
   /** The model's mean flux per bin. */
   flux: Float32Array;
+  /** Half width of the fold window, hours (the BLS fold's, or its own). */
+  windowHours: number;
   /** Binned on the BLS fold (hours from the BLS mid-transit), or on a window of its own. */
   onBlsFold: boolean;
 }
@@ -49,7 +51,7 @@ export interface TlsSummary {
 }
 
 /** Buckets of the SDE spectrum: it is drawn beside the BLS periodogram, at about half its width. */
-export const TLS_SPECTRUM_BUCKETS = 300;
+export const TLS_SPECTRUM_BUCKETS = 250;
 /** Samples of the reference transit the model is interpolated from. */
 const REFERENCE_SAMPLES = 1000;
 /** Model values averaged per bin. */
@@ -113,10 +115,10 @@ export function summarizeTls(tls: TlsSummaryInput, bls: Signal | null, timeSpan:
   const offset = bls ? tlsOffsetOnBlsFold(bls, signal, timeSpan) : null;
   if (bls && offset !== null) {
     const wh = foldWindowDays(bls) * 24;
-    return { signal, spectrum, model: { ...transitBins((h) => shape(h - offset), -wh, wh, FOLD_BINS), onBlsFold: true } };
+    return { signal, spectrum, model: { ...transitBins((h) => shape(h - offset), -wh, wh, FOLD_BINS), windowHours: wh, onBlsFold: true } };
   }
   const wh = foldWindowDays({ period: tls.period, transitTime: tls.T0, duration: Math.max(tls.duration || 0, tls.modelDuration) }) * 24;
-  return { signal, spectrum, model: { ...transitBins(shape, -wh, wh, FOLD_BINS), onBlsFold: false } };
+  return { signal, spectrum, model: { ...transitBins(shape, -wh, wh, FOLD_BINS), windowHours: wh, onBlsFold: false } };
 }
 
 /** The bins of [lo, hi) that hold the model's transit, and one on each side (the rest are 1). */
