@@ -169,15 +169,27 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.screenshot({ path: path.join(DOCS, 'target-view.png') });
 
     await steps.mark('zooming');
-    // Zoom: drag across the light curve, then the periodogram's zoom-in button.
+    // Pointer: a drag pans the light curve, Shift-drag zooms to a range, the wheel zooms (once the plot is clicked).
+    const width = async (figure: string) => ((r) => r[1] - r[0])(await range(page, figure));
     const [lo, hi] = await range(page, 'Normalised flux');
     const over = lcFigure.locator('.u-over');
     const box = (await over.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
-    await page.mouse.up();
-    await expect.poll(async () => (await range(page, 'Normalised flux'))[1] - (await range(page, 'Normalised flux'))[0]).toBeLessThan((hi - lo) * 0.4);
+    const drag = async (from: number, to: number) => {
+      await page.mouse.move(box.x + box.width * from, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * to, box.y + box.height / 2, { steps: 8 });
+      await page.mouse.up();
+    };
+    await drag(0.5, 0.3);
+    await expect.poll(async () => (await range(page, 'Normalised flux'))[0]).toBeGreaterThan(lo + 0.15 * (hi - lo));
+    expect(await width('Normalised flux')).toBeCloseTo(hi - lo, 6);
+    await page.keyboard.down('Shift');
+    await drag(0.3, 0.5);
+    await page.keyboard.up('Shift');
+    await expect.poll(() => width('Normalised flux')).toBeLessThan((hi - lo) * 0.4);
+    const beforeWheel = await width('Normalised flux');
+    await page.mouse.wheel(0, -300);
+    await expect.poll(() => width('Normalised flux')).toBeLessThan(beforeWheel * 0.8);
     const [plo, phi] = await range(page, 'BLS periodogram');
     await page.getByRole('button', { name: 'BLS periodogram: zoom in' }).click();
     await expect.poll(async () => Math.log((await range(page, 'BLS periodogram'))[1] / (await range(page, 'BLS periodogram'))[0])).toBeLessThan(0.6 * Math.log(phi / plo));
