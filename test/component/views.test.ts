@@ -142,6 +142,34 @@ describe('the overview, from stored results', () => {
     expect(screen.getByRole('group', { name: 'Histogram of bls_snr' }).textContent).toMatch(/Rows per bin, by label/);
     expect(screen.getByRole('group', { name: 'bls_depth against bls_period' }).textContent).toMatch(/85 rows, coloured by label/);
   });
+
+  it('opens a scatter point\'s target from the keyboard: arrows go from point to point, Enter opens it', async () => {
+    const { table } = await loadedTable(100);
+    const overview = new OverviewState(table);
+    const onopen = vi.fn();
+    render(Overview, { overview, table, onopen, onfilter: () => {} });
+    // The scatter follows the table a task later.
+    await vi.waitFor(() => expect(overview.scatter.x.length).toBe(85));
+    const points = screen.getByRole('application', { name: /^Points of the scatter/ });
+    expect(points.tabIndex).toBe(0);
+    const said = () => screen.getByTestId('scatter-point').textContent;
+    expect(said()).toBe('');
+    points.focus();
+    await fireEvent.keyDown(points, { key: 'ArrowRight' });
+    // The point with the smallest bls_period first, then the next along x.
+    const s = overview.scatter;
+    const nameOf = (j: number) => table.rows[s.rows[j]].name;
+    expect(said()).toMatch(new RegExp(`^${nameOf(0).replace('.', '\\.')} \\((PC|FP|KP)\\): bls_period [\\d.]+, bls_depth 0\\.001\\. Point 1 of 85; Enter opens its target\\.$`));
+    await fireEvent.keyDown(points, { key: 'ArrowRight' });
+    await fireEvent.keyDown(points, { key: 'ArrowRight' });
+    expect(said()).toMatch(/Point 3 of 85/);
+    await fireEvent.keyDown(points, { key: 'End' });
+    expect(said()).toMatch(new RegExp(`^${nameOf(84).replace('.', '\\.')} .*Point 85 of 85`));
+    await fireEvent.keyDown(points, { key: 'Enter' });
+    expect(onopen).toHaveBeenCalledWith(table.rows[s.rows[84]].targetKey);
+    await fireEvent.keyDown(points, { key: 'Escape' });
+    expect(said()).toBe('');
+  });
 });
 
 /** What a TLS run of the stored target would give the summary: its period (`tlsPeriod`), T0, model and SDE spectrum. */

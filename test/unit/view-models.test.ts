@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FEATURE_COLUMNS } from '../../src/lib/search/result.ts';
 import { findEntry, parseDictionary } from '../../src/lib/views/dictionary.ts';
-import { histogram, nearestPoint, recentRate, scatter, throughput } from '../../src/lib/views/overview-model.ts';
+import { histogram, nearestPoint, recentRate, scatter, stepPoint, throughput } from '../../src/lib/views/overview-model.ts';
 import { parseRoute, targetHash } from '../../src/lib/views/route.ts';
 import { allColumns, buildRow, identityColumns, queryRows, EMPTY_QUERY, type TableRow } from '../../src/lib/views/table-model.ts';
 import { alignSeries, lightCurveCsv, modelSeries, periodCaption, tlsCaption, tlsFold, transitTimes } from '../../src/lib/views/target-model.ts';
@@ -69,6 +69,29 @@ describe('the overview model', () => {
     expect(s.skipped).toBe(1);
     expect(nearestPoint(new Float64Array([0, 10, 20]), new Float64Array([0, 0, 0]), 12, 1)).toBe(1);
     expect(nearestPoint(new Float64Array([0]), new Float64Array([0]), 50, 50)).toBe(-1);
+  });
+
+  it('walks the scatter from the keyboard: along x with Left / Right, to the nearest point above or below with Up / Down', () => {
+    // Sorted by x, as the scatter gives them: A(1, 1) P(50, 1) Q(51, 3) R(80, 1.5) D(100, 100).
+    const s = { x: Float64Array.of(1, 50, 51, 80, 100), y: Float64Array.of(1, 1, 3, 1.5, 100) };
+    const log = { x: true, y: true };
+    expect(stepPoint(s, -1, 'ArrowRight')).toBe(0);
+    expect(stepPoint(s, -1, 'ArrowLeft')).toBe(4);
+    expect(stepPoint(s, 0, 'ArrowRight')).toBe(1);
+    expect(stepPoint(s, 0, 'ArrowLeft')).toBe(0);
+    expect(stepPoint(s, 1, 'End')).toBe(4);
+    expect(stepPoint(s, 3, 'Home')).toBe(0);
+    expect(stepPoint(s, 0, 'PageDown')).toBe(4);
+    // Up from P: on linear axes Q is right above it (2 % of the y span), R 30 % of the x span away;
+    // on log axes Q is a quarter of the y span up, R only a tenth across and a tenth up.
+    expect(stepPoint(s, 1, 'ArrowUp')).toBe(2);
+    expect(stepPoint(s, 1, 'ArrowUp', log)).toBe(3);
+    expect(stepPoint(s, 4, 'ArrowDown')).toBe(3);
+    // Nothing strictly lower than A (P is level with it), nothing higher than D: they stay.
+    expect(stepPoint(s, 0, 'ArrowDown')).toBe(0);
+    expect(stepPoint(s, 4, 'ArrowUp')).toBe(4);
+    expect(stepPoint(s, 0, 'Enter')).toBe(-1);
+    expect(stepPoint({ x: new Float64Array(0), y: new Float64Array(0) }, -1, 'ArrowRight')).toBe(-1);
   });
 
   it('gives the rate from stored finishing times, as the progress line does', () => {
