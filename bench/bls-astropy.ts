@@ -82,3 +82,40 @@ export function runAstropy(input: BlsInput, periods: Float64Array, durations: nu
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const AUTOPOWER_SCRIPT = `
+import json, sys, time
+import numpy as np
+import astropy
+from astropy.timeseries import BoxLeastSquares
+path, durations = sys.argv[1], json.loads(sys.argv[2])
+d = np.loadtxt(path, delimiter=',', skiprows=1)
+bls = BoxLeastSquares(d[:, 0], d[:, 1], d[:, 2] if d.shape[1] > 2 else None)
+start, cpu = time.perf_counter(), time.process_time()
+r = bls.autopower(durations)
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+best = int(np.argmax(r.power))
+print(json.dumps({'seconds': seconds, 'cpu': cpu, 'astropy': astropy.__version__, 'n_periods': len(r.period),
+                  'period': float(r.period[best]), 'power': float(r.power[best])}))
+`;
+
+export interface AutopowerRun {
+  /** Wall-clock and CPU seconds of `autopower` alone, inside Python (start-up and reading excluded). */
+  seconds: number;
+  cpuSeconds: number;
+  version: string;
+  nPeriods: number;
+  period: number;
+  power: number;
+}
+
+/** astropy's `BoxLeastSquares(t, y, dy).autopower(durations)` with its defaults, on a time,flux[,flux_err] CSV. */
+export function runAstropyAutopower(csvPath: string, durations: number[]): AutopowerRun {
+  const out = execFileSync(PYTHON, ['-c', AUTOPOWER_SCRIPT, csvPath, JSON.stringify(durations)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+  });
+  const r = JSON.parse(out) as { seconds: number; cpu: number; astropy: string; n_periods: number; period: number; power: number };
+  return { seconds: r.seconds, cpuSeconds: r.cpu, version: r.astropy, nPeriods: r.n_periods, period: r.period, power: r.power };
+}

@@ -1,16 +1,23 @@
-// Command-line entry: the same library and kernels as the app, for scripting and comparisons.
+// Command-line entry: the same library and kernels as the app, for scripting, whole jobs and clusters.
 // `npm run --silent cli -- COMMAND ...` prints only the result on stdout; messages go to stderr.
+// The same module is the entry of the analysis threads of `run` (see lib/workers/node-thread.ts).
 import { toAppError } from '../lib/errors.ts';
+import { isAnalysisThread, serveAnalysisApi } from '../lib/workers/node-thread.ts';
 import { UsageError } from './args.ts';
 import { ANALYZE_USAGE, analyzeCommand } from './commands/analyze.ts';
 import { BLS_USAGE, blsCommand } from './commands/bls.ts';
+import { isBlsThread, serveBlsSlices } from './commands/bls-threads.ts';
+import { MERGE_USAGE, mergeCommand } from './commands/merge.ts';
+import { RUN_USAGE, runCommand, type CommandContext } from './commands/run.ts';
 import { TLS_USAGE, tlsCommand } from './commands/tls.ts';
 
 /** One entry per command; a new command adds a line here and a module in commands/. */
-const COMMANDS: Record<string, { usage: string; run(argv: string[]): Promise<number> }> = {
+const COMMANDS: Record<string, { usage: string; run(argv: string[], context: CommandContext): Promise<number> }> = {
   analyze: { usage: ANALYZE_USAGE, run: analyzeCommand },
   bls: { usage: BLS_USAGE, run: blsCommand },
   tls: { usage: TLS_USAGE, run: tlsCommand },
+  run: { usage: RUN_USAGE, run: runCommand },
+  merge: { usage: MERGE_USAGE, run: mergeCommand },
 };
 
 const USAGE = `Usage:\n${Object.values(COMMANDS)
@@ -29,18 +36,24 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${command.usage}\n`);
     return 0;
   }
-  return command.run(rest);
+  return command.run(rest, { entry: import.meta.url });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`);
-      process.exit(2);
-    }
-    const e = toAppError(err, 'invalid-input');
-    process.stderr.write(`${e.name}: ${e.message}\n`);
-    process.exit(1);
-  },
-);
+if (isAnalysisThread()) {
+  serveAnalysisApi();
+} else if (isBlsThread()) {
+  serveBlsSlices();
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      if (err instanceof UsageError) {
+        process.stderr.write(`${err.message}\n${USAGE}\n`);
+        process.exit(2);
+      }
+      const e = toAppError(err, 'invalid-input');
+      process.stderr.write(`${e.name}: ${e.message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildResultsCsv } from '../../src/lib/export/csv.ts';
 import { createBlsEngine } from '../../src/lib/kernels/bls-kernel.ts';
 import { loadKernelBytes } from '../../src/lib/kernels/node.ts';
@@ -10,11 +10,10 @@ import { analyzeFiles } from '../../src/lib/search/analyze.ts';
 import { inputColumns } from '../../src/lib/search/input-columns.ts';
 import { FEATURE_COLUMNS } from '../../src/lib/search/result.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
-import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
+import { useAppAndMast } from '../helpers/app-and-mast.ts';
+import { downloadCsvRows, waitForFinished } from '../helpers/browser.ts';
 import { lightCurveFile } from '../helpers/fixtures.ts';
 import { TOI101 } from '../helpers/known-planets.ts';
-import { LIGHTCURVES } from '../helpers/paths.ts';
-import { startMockMast } from '../mock-mast/server.ts';
 
 /** The catalogue rows added for TOI-101 (TOI table: P, Tmid, duration). */
 const CANDIDATE_ROWS = [TOI101, { period: 2 * TOI101.period! }];
@@ -27,31 +26,17 @@ const TARGETS: Array<[string, string]> = [
 ];
 
 describe('the same features from the app (browser, MAST stand-in) and from Node', () => {
-  let app: Awaited<ReturnType<typeof serveApp>>;
-  let mast: Awaited<ReturnType<typeof startMockMast>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    app = await serveApp();
-    mast = await startMockMast({ lightcurveDir: LIGHTCURVES });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await mast?.close();
-    await app?.close();
-  });
+  const env = useAppAndMast();
 
   it('writes the same feature columns for the same file and default settings (search bit-identical, the rest to 1e-9)', async () => {
     const list = path.join(mkdtempSync(path.join(tmpdir(), 'features-e2e-')), 'features-list.csv');
     // TOI-101.01 and a made-up second candidate of the same star (twice its period): one download, one
     // search, each row its own cat_* columns.
     writeFileSync(list, `target,period,epoch_bjd,duration_hours\n${TARGETS.map(([t]) => `${t},,,`).join('\n')}\n${CANDIDATE_ROWS.map((c) => `TIC 231663901,${c.period},${c.epochBjd ?? ''},${c.durationHours ?? ''}`).join('\n')}\n`);
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${app.url}?mast=${encodeURIComponent(mast.url)}`);
+    await page.goto(`${env.app.url}?mast=${encodeURIComponent(env.mast.url)}`);
     await page.getByLabel('Sample list', { exact: true }).setInputFiles(list);
     await expect.poll(() => page.getByTestId('sample-summary').textContent()).toContain('5 valid rows');
     await page.getByRole('button', { name: 'Start', exact: true }).click();

@@ -137,6 +137,10 @@ describe('jobs: the list, export and import, storage, upgrades', () => {
     // Resumed with the cache intact, the copy downloads nothing that the first run already fetched.
     await page.getByRole('button', { name: 'Resume', exact: true }).click();
     await waitFor(page, 'Finished', 200_000);
+    // The finished run let its lock go: the list says so at once, and Delete is offered.
+    await expect.poll(() => text(copy), { timeout: 5_000 }).toContain('finished');
+    expect(await text(copy)).not.toContain('running');
+    expect(await copy.getByRole('button', { name: 'Delete', exact: true }).isEnabled()).toBe(true);
     const fetchedByFirst = new Set(mast.log.slice(0, downloadsBefore).filter((e) => e.uri).map((e) => e.uri));
     expect(fetchedByFirst.size).toBeGreaterThan(0);
     for (const entry of mast.log.slice(downloadsBefore).filter((e) => e.uri)) expect(fetchedByFirst.has(entry.uri), entry.uri).toBe(false);

@@ -123,6 +123,10 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     const beforeRun = await now(page);
     await startJob(page, LIST, { workers: 2 });
     await waitForFinished(page);
+    // The run let its lock go: the jobs list says finished, not "running in another tab".
+    const jobsList = page.getByRole('region', { name: 'Jobs' });
+    await expect.poll(async () => (await jobsList.textContent()) ?? '', { timeout: 10_000 }).toContain('finished');
+    expect(await jobsList.textContent()).not.toContain('running');
     const runTasks = await longTasks(page, beforeRun);
     console.info(`small job, Start to Finished: ${runTasks.length} long tasks, longest ${Math.max(0, ...runTasks)} ms`);
     await steps.mark('Download CSV');

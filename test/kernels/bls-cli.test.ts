@@ -4,14 +4,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtCli } from '../helpers/cli.ts';
 import { astropyCases, RESULT_FIELDS } from './astropy-vectors.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'bls-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The built CLI, as users run it (npm run cli). */
 function cli(args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return execFileSync(process.execPath, [builtCli(), ...args], { cwd: ROOT, encoding: 'utf8' });
 }
 
 describe('cli bls against astropy', () => {

@@ -5,17 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { builtCli } from '../helpers/cli.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 import { referenceResult, referenceSpectrum, TLS_REFERENCE } from './tls-reference.ts';
 
-const execTsx = (args: string[]) =>
-  promisify(execFile)(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
+/** The built CLI, as users run it (npm run cli). */
+const execCli = (args: string[]) => promisify(execFile)(process.execPath, [builtCli(), ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
 
 describe('cli tls', () => {
   it('prints the package result as JSON and writes the SDE spectrum', async () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'tls-cli-')), 'spectrum.csv');
     const input = path.join(TLS_REFERENCE, 'synthetic-tess-box', 'input.csv');
-    const { stdout, stderr } = await execTsx(['tls', input, '--template', 'box', '--periodogram', out]);
+    const { stdout, stderr } = await execCli(['tls', input, '--template', 'box', '--periodogram', out]);
     const result = JSON.parse(stdout);
     const ref = referenceResult('synthetic-tess-box');
     for (const key of ['period', 'T0', 'duration', 'depth', 'snr', 'SDE', 'odd_even_mismatch']) {
@@ -34,6 +35,6 @@ describe('cli tls', () => {
 
   it('refuses a CSV without a flux column', async () => {
     const input = path.join(TLS_REFERENCE, 'synthetic-tess-box', 'settings.json');
-    await expect(execTsx(['tls', input])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/invalid-input: .*no "time" column/) });
+    await expect(execCli(['tls', input])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/invalid-input: .*no "time" column/) });
   });
 });

@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { gaussian, mulberry32 } from '../helpers/random.ts';
-import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
-
-const run = promisify(execFile);
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-const CLI = path.join(REPO_ROOT, 'src/cli/main.ts');
-
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+import { runCli as cli } from '../helpers/cli.ts';
+import { LIGHTCURVES } from '../helpers/paths.ts';
+import { searchSettingsFrom } from '../../src/cli/settings.ts';
+import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 
 describe('the CLI', () => {
   it('analyze prints the app CSV columns on stdout and messages on stderr', async () => {
@@ -61,6 +48,30 @@ describe('the CLI', () => {
     const dt = (((peak.transit_time - 0.7) % 2.5) + 3.75) % 2.5 - 1.25;
     expect(Math.abs(dt)).toBeLessThan(0.03);
     expect(peak.depth_snr).toBeGreaterThan(20);
+  });
+
+  it('analyze --no-refine reports the search grid\'s own peak; the refined one is nearer the catalogue', async () => {
+    const file = path.join(LIGHTCURVES, 'tess2018206045859-s0001-0000000231663901-0120-s_lc.fits');
+    const period = async (...extra: string[]) => {
+      const { stdout, code } = await cli(['analyze', file, '--format', 'csv', ...extra]);
+      expect(code).toBe(0);
+      return Number(Papa.parse<Record<string, string>>(stdout, { header: true, skipEmptyLines: true }).data[0].bls_period);
+    };
+    const refined = await period();
+    const grid = await period('--no-refine');
+    expect(grid).not.toBe(refined);
+    // TOI-101.01: P = 1.4303699 d in the TOI table.
+    expect(Math.abs(refined / 1.4303699 - 1)).toBeLessThan(Math.abs(grid / 1.4303699 - 1));
+    const three = await cli(['analyze', file, '--min-transits', '4']);
+    expect(three.code).not.toBe(0);
+    expect(three.stderr).toContain('transits needed per signal must be 2 or 3, not 4');
+  });
+
+  it('the search options of analyze and run map onto the app\'s settings', () => {
+    expect(searchSettingsFrom({})).toEqual(DEFAULT_SEARCH_SETTINGS);
+    const s = searchSettingsFrom({ 'no-refine': true, 'min-transits': '3', 'no-catalog': true, 'catalog-window': '0.02' });
+    expect(s).toEqual({ ...DEFAULT_SEARCH_SETTINGS, refine: false, minTransits: 3, catalogSearch: false, catalogWindow: 0.02 });
+    expect(() => searchSettingsFrom({ 'catalog-window': '1.5' })).toThrow(/catalogue window must be a fraction between 0 and 1, not 1.5/);
   });
 
   it('refuses a bad option with a usage message and status 2', async () => {

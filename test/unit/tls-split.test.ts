@@ -1,13 +1,13 @@
 // One target's TLS grid split across workers (src/lib/search/tls/split.ts): the chunk plan, the
-// board's claims, and the owner's loop with fake helpers (each with its own real TLS engine) that
+// board's claims (src/lib/workers/chunk-board.ts), and the owner's loop with fake helpers (each with its own real TLS engine) that
 // succeed, throw, are slow or never answer. Whatever they do, the output is the unsplit one, bit for bit.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTlsEngine } from '../../src/lib/kernels/tls-kernel.ts';
 import { loadTlsKernelBytes } from '../../src/lib/kernels/tls-node.ts';
 import { prepareLightCurve } from '../../src/lib/search/prepare.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
+import { ChunkBoard } from '../../src/lib/workers/chunk-board.ts';
 import {
-  ChunkBoard,
   periodChunks,
   prepareTls,
   runTls,

@@ -7,8 +7,8 @@ import { loadTlsKernelBytes } from '../../lib/kernels/tls-node.ts';
 import { analyzeFiles } from '../../lib/search/analyze.ts';
 import { tlsStep } from '../../lib/search/tls-columns.ts';
 import { FEATURE_COLUMNS, type TargetResult } from '../../lib/search/result.ts';
-import { DEFAULT_SEARCH_SETTINGS, validateSearchSettings, type SearchSettings } from '../../lib/search/settings.ts';
-import { blsEngine, choiceOption, durationsOption, numberOption, parse, SEARCH_OPTIONS, UsageError } from '../args.ts';
+import { blsEngine, choiceOption, numberOption, parse, UsageError } from '../args.ts';
+import { ANALYSIS_OPTIONS, searchSettingsFrom } from '../settings.ts';
 
 export const ANALYZE_USAGE = `  cli analyze FILE... [--format json|csv] [--durations a,b,c] [--objective likelihood|snr]
                       [--frequency-factor F] [--oversample N] [--period-min D] [--period-max D]
@@ -16,63 +16,21 @@ export const ANALYZE_USAGE = `  cli analyze FILE... [--format json|csv] [--durat
                       [--detrend biweight|savgol|none] [--window-days D] [--savgol-window N]
                       [--outlier-sigma S|none] [--signals N]
                       [--tls] [--tls-max-seconds S] [--r-star R] [--m-star M]
+                      [--no-refine] [--min-transits 2|3]
       Reads Kepler/K2/TESS light-curve FITS files, cleans each as the app does, runs the search and
       prints one result per file, with the app's CSV columns. --tls also runs Transit Least Squares
-      (with --r-star / --m-star in solar units as the sample list's stellar columns would give).`;
-
-function settingsFrom(values: Record<string, unknown>): SearchSettings {
-  const s: SearchSettings = { ...DEFAULT_SEARCH_SETTINGS };
-  const durations = durationsOption(values.durations);
-  if (durations) s.durations = durations;
-  const objective = choiceOption(values.objective, 'objective', ['likelihood', 'snr'] as const);
-  if (objective) s.objective = objective;
-  const oversample = numberOption(values.oversample, 'oversample');
-  if (oversample !== undefined) s.oversample = oversample;
-  const ff = numberOption(values['frequency-factor'], 'frequency-factor');
-  if (ff !== undefined) s.frequencyFactor = ff;
-  const pmin = numberOption(values['period-min'], 'period-min');
-  if (pmin !== undefined) s.minimumPeriod = pmin;
-  const pmax = numberOption(values['period-max'], 'period-max');
-  if (pmax !== undefined) s.maximumPeriod = pmax;
-  const maxPeriods = numberOption(values['max-periods'], 'max-periods');
-  if (maxPeriods !== undefined) s.maxPeriods = maxPeriods;
-  const mask = values['quality-mask'];
-  if (typeof mask === 'string') s.qualityMask = /^\d+$/.test(mask) ? Number(mask) : (mask as SearchSettings['qualityMask']);
-  const detrend = choiceOption(values.detrend, 'detrend', ['biweight', 'savgol', 'none'] as const);
-  if (detrend) s.detrend = detrend;
-  const windowDays = numberOption(values['window-days'], 'window-days');
-  if (windowDays !== undefined) s.windowDays = windowDays;
-  const savgolWindow = numberOption(values['savgol-window'], 'savgol-window');
-  if (savgolWindow !== undefined) s.savgolWindow = savgolWindow;
-  const outlierSigma = values['outlier-sigma'];
-  if (outlierSigma === 'none') s.outlierSigmaUpper = null;
-  else if (outlierSigma !== undefined) s.outlierSigmaUpper = numberOption(outlierSigma, 'outlier-sigma')!;
-  const signals = numberOption(values.signals, 'signals');
-  if (signals !== undefined) s.maxSignals = signals;
-  if (values.tls === true) s.runTls = true;
-  const tlsMax = numberOption(values['tls-max-seconds'], 'tls-max-seconds');
-  if (tlsMax !== undefined) s.tlsMaxSeconds = tlsMax;
-  return validateSearchSettings(s);
-}
+      (with --r-star / --m-star in solar units as the sample list's stellar columns would give).
+      --no-refine reports the search grid's own peak; --min-transits 3 asks three transits with data.`;
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
   const { values, positionals: files } = parse(argv, {
-    ...SEARCH_OPTIONS,
-    'max-periods': { type: 'string' },
-    'quality-mask': { type: 'string' },
-    detrend: { type: 'string' },
-    'window-days': { type: 'string' },
-    'savgol-window': { type: 'string' },
-    'outlier-sigma': { type: 'string' },
-    signals: { type: 'string' },
-    tls: { type: 'boolean' },
-    'tls-max-seconds': { type: 'string' },
+    ...ANALYSIS_OPTIONS,
     'r-star': { type: 'string' },
     'm-star': { type: 'string' },
   });
   if (files.length === 0) throw new UsageError('analyze needs at least one FITS file');
   const format = choiceOption(values.format, 'format', ['json', 'csv'] as const);
-  const settings = settingsFrom(values);
+  const settings = searchSettingsFrom(values);
   const engine = await blsEngine(values);
   const tls = settings.runTls ? await createTlsEngine(await loadTlsKernelBytes(values.kernel === 'debug' ? 'debug' : 'release')) : undefined;
   const radiusRsun = numberOption(values['r-star'], 'r-star');

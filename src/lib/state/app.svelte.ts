@@ -43,6 +43,7 @@ export class AppState {
     openCache: () => this.storage.openCache(),
     fetch: this.mastAccess.fetch,
     onStored: () => this.onStored(),
+    onLockReleased: () => void this.jobs.refresh(),
     // Issue 14: the table follows the shown job; local-files jobs read their own files.
     onShow: (job) => {
       if (this.viewStore) void this.table.load(job, this.viewStore);

@@ -42,6 +42,11 @@ export interface RunIo {
   fetch: typeof fetch;
   /** Called after each stored result (the jobs list and the storage policy follow). */
   onStored: () => void;
+  /**
+   * This tab let a job's lock go (its run ended). Other tabs hear it on the channel; this tab's own
+   * jobs list does not (a BroadcastChannel never delivers to its sender), so it is told here.
+   */
+  onLockReleased?: () => void;
   // Issue 14 (the views): the table follows the shown job and its results; local files reach the runner.
   /** A job is shown (the results table reads its rows in pages). */
   onShow?: (job: JobRecord) => void;
@@ -323,6 +328,7 @@ export class JobRunState {
     watch.outcome.then(
       (outcome) => {
         if (this.watch === watch) this.watch = null;
+        if (outcome === 'took-over') this.io.onLockReleased?.();
         // The running tab paused or finished: show it as it now is.
         if (outcome === 'declined' && this.job?.id === jobId) void this.refresh();
       },
@@ -374,7 +380,8 @@ export class JobRunState {
     try {
       await this.setIntent(job.id, 'run');
       const ran = await this.deps.locks.runExclusive(job.id, () => this.runHeld(job.id, false));
-      if (!ran) await this.settle(job);
+      if (ran) this.io.onLockReleased?.();
+      else await this.settle(job);
     } catch (err) {
       this.fail(err);
       this.runState = 'paused';

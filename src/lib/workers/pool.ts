@@ -5,7 +5,8 @@ import type { AnalysisContext, AnalysisPool } from '../jobs/runner.ts';
 import type { LightCurveFile } from '../lightcurve/file.ts';
 import type { TargetResult } from '../search/result.ts';
 import type { SearchSettings } from '../search/settings.ts';
-import { ChunkBoard, type PeriodChunk, type ShareStep, type TlsHelpers, type TlsKernelInput } from '../search/tls/index.ts';
+import type { PeriodChunk, ShareStep, TlsHelpers, TlsKernelInput } from '../search/tls/index.ts';
+import { ChunkBoard } from './chunk-board.ts';
 import type { AnalysisWorkerApi, PlanReport } from './analysis-api.ts';
 import { DEFAULT_TIME_LIMITS, Watchdog, type Expiry, type TimeLimits } from './watchdog.ts';
 

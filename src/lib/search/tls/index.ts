@@ -5,4 +5,4 @@ export { durationGrid, periodGrid, t14 } from './grid.ts';
 export { prepareTls, TLS_DEFAULTS, type PreparedTls } from './prepare.ts';
 export { mergeKernelOutputs, runTls, searchPeriodRange, searchPeriods, tlsResult } from './run.ts';
 export type { TlsEngine, TlsKernelInput, TlsKernelOutput, TlsLightCurve, TlsOptions, TlsPlan, TlsResult } from './types.ts';
-export { ChunkBoard, periodChunks, runTlsShared, searchChunk, searchPeriodsShared, type ChunkOutput, type ChunkResult, type PeriodChunk, type ShareStep, type TlsHelpers, type TlsSharing } from './split.ts';
+export { periodChunks, runTlsShared, searchChunk, searchPeriodsShared, type ChunkOutput, type ChunkResult, type PeriodChunk, type ShareStep, type TlsHelpers, type TlsSharing } from './split.ts';
