@@ -2,5 +2,5 @@
 // the real app at 1280×720 and 390×844.
 import { spawnSync } from 'node:child_process';
 
-const run = spawnSync('npx', ['vitest', 'run', 'test/e2e/views.e2e.ts'], { stdio: 'inherit' });
+const run = spawnSync('npx', ['vitest', 'run', 'test/e2e/views.e2e.ts'], { stdio: 'inherit', env: { ...process.env, UPDATE_SCREENSHOTS: '1' } });
 process.exit(run.status ?? 1);

@@ -6,7 +6,8 @@ import ResultsTable from '../../src/lib/components/ResultsTable.svelte';
 import TargetView from '../../src/lib/components/TargetView.svelte';
 import type { JobRecord, SampleRecord, TargetRecord } from '../../src/lib/jobs/types.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
-import { buildSummary } from '../../src/lib/search/summary/index.ts';
+import { buildSummary, type TlsSummaryInput } from '../../src/lib/search/summary/index.ts';
+import { DEFAULT_TEMPLATE } from '../../src/lib/search/tls/index.ts';
 import { OverviewState } from '../../src/lib/state/overview.svelte.ts';
 import { TableState } from '../../src/lib/state/table.svelte.ts';
 import { TargetViewState } from '../../src/lib/state/target-view.svelte.ts';
@@ -141,9 +142,44 @@ describe('the overview, from stored results', () => {
     expect(screen.getByRole('group', { name: 'Histogram of bls_snr' }).textContent).toMatch(/Rows per bin, by label/);
     expect(screen.getByRole('group', { name: 'bls_depth against bls_period' }).textContent).toMatch(/85 rows, coloured by label/);
   });
+
+  it('opens a scatter point\'s target from the keyboard: arrows go from point to point, Enter opens it', async () => {
+    const { table } = await loadedTable(100);
+    const overview = new OverviewState(table);
+    const onopen = vi.fn();
+    render(Overview, { overview, table, onopen, onfilter: () => {} });
+    // The scatter follows the table a task later.
+    await vi.waitFor(() => expect(overview.scatter.x.length).toBe(85));
+    const points = screen.getByRole('application', { name: /^Points of the scatter/ });
+    expect(points.tabIndex).toBe(0);
+    const said = () => screen.getByTestId('scatter-point').textContent;
+    expect(said()).toBe('');
+    points.focus();
+    await fireEvent.keyDown(points, { key: 'ArrowRight' });
+    // The point with the smallest bls_period first, then the next along x.
+    const s = overview.scatter;
+    const nameOf = (j: number) => table.rows[s.rows[j]].name;
+    expect(said()).toMatch(new RegExp(`^${nameOf(0).replace('.', '\\.')} \\((PC|FP|KP)\\): bls_period [\\d.]+, bls_depth 0\\.001\\. Point 1 of 85; Enter opens its target\\.$`));
+    await fireEvent.keyDown(points, { key: 'ArrowRight' });
+    await fireEvent.keyDown(points, { key: 'ArrowRight' });
+    expect(said()).toMatch(/Point 3 of 85/);
+    await fireEvent.keyDown(points, { key: 'End' });
+    expect(said()).toMatch(new RegExp(`^${nameOf(84).replace('.', '\\.')} .*Point 85 of 85`));
+    await fireEvent.keyDown(points, { key: 'Enter' });
+    expect(onopen).toHaveBeenCalledWith(table.rows[s.rows[84]].targetKey);
+    await fireEvent.keyDown(points, { key: 'Escape' });
+    expect(said()).toBe('');
+  });
 });
 
-function storedTarget() {
+/** What a TLS run of the stored target would give the summary: its period (`tlsPeriod`), T0, model and SDE spectrum. */
+function tlsInput(tlsPeriod: number, T0: number): TlsSummaryInput {
+  const periods = Float64Array.from({ length: 3000 }, (_, i) => 0.6 + i * 0.0045);
+  const power = Float64Array.from(periods, (p) => (Math.abs(p - tlsPeriod) < 0.003 ? 25.5 : Math.abs(Math.sin(p * 7)) * 3));
+  return { period: tlsPeriod, T0, duration: 0.118, depth: 0.9941, SDE: 25.5, modelDuration: 0.121, template: DEFAULT_TEMPLATE, periods, power };
+}
+
+function storedTarget(tls?: TlsSummaryInput) {
   const rand = gaussian(mulberry32(9));
   const time = Float64Array.from({ length: 4000 }, (_, i) => 1325 + i * 0.0069);
   const flux = Float64Array.from(time, (t) => 1 + 5e-4 * rand() - (Math.abs(((t - 1326.1 + 1.645) % 3.29) - 1.645) < 0.06 ? 0.006 : 0));
@@ -151,10 +187,10 @@ function storedTarget() {
   const power = Float64Array.from(period, (p) => (Math.abs(p - 3.29) < 0.002 ? 900 : 10 * Math.abs(rand())));
   const best = period.findIndex((p) => Math.abs(p - 3.29) < 0.002);
   const pg = { period, power, depth: power, depthErr: power, duration: power, transitTime: power, depthSnr: power, logLikelihood: power, objective: 'likelihood' as const };
-  const summary = buildSummary({ time, flux, bjdRef: 2457000 }, pg, { period: period[best], power: 900, depth: 0.006, depthErr: 1e-4, duration: 0.12, transitTime: 1326.1, depthSnr: 60, logLikelihood: 900 });
+  const summary = buildSummary({ time, flux, bjdRef: 2457000 }, pg, { period: period[best], power: 900, depth: 0.006, depthErr: 1e-4, duration: 0.12, transitTime: 1326.1, depthSnr: 60, logLikelihood: 900 }, tls);
   const target: TargetRecord = {
     jobId: 'job-1', key: 'TESS:25155310', order: 0, target: { mission: 'TESS', id: 25155310 }, status: 'ok',
-    result: { status: 'ok', features: { bls_period: 3.2905511383, bls_t0: 1326.1, bls_duration: 0.12, bls_depth: 0.006, bls_snr: 60.2, odd_even_sigma: 0.4, tls_sde: 12.5, grid: 'optimal', n_points: 4000, segments: 'S1', mission: 'TESS' } },
+    result: { status: 'ok', features: { bls_period: 3.2905511383, bls_t0: 1326.1, bls_duration: 0.12, bls_depth: 0.006, bls_snr: 60.2, odd_even_sigma: 0.4, tls_sde: 12.5, grid: 'optimal', n_points: 4000, segments: 'S1', mission: 'TESS', ...(tls ? { tls_period: tls.period, tls_sde: tls.SDE, tls_t0: tls.T0 } : {}) } },
   };
   return { target, summary };
 }
@@ -205,5 +241,49 @@ describe('the target view, from a stored result', () => {
     expect(screen.getByTestId('no-summary').textContent).toMatch(/best period 3\.29055 d.*stored without plots/);
     await vi.waitFor(() => expect(screen.getByTestId('lc-note').textContent).toBe('The light curve could not be loaded: MAST could not be reached'));
     expect(view.lcStatus).toBe('failed');
+  });
+
+  function viewOf(target: TargetRecord, summary: ReturnType<typeof storedTarget>['summary']) {
+    return new TargetViewState({
+      job: async () => storedJob(1).job,
+      target: async () => target,
+      summary: async () => summary,
+      files: async () => ({ files: [], from: 'cache' as const }),
+      lightCurve: async () => ({ bjdRef: 2457000, raw: { time: new Float64Array([1, 2]), flux: new Float64Array([1, 1]) }, detrended: { time: new Float64Array([1, 2]), flux: new Float64Array([1, 1]) } }),
+    });
+  }
+
+  it('shows the TLS SDE spectrum beside the periodogram and the TLS model on the fold when TLS found the same transit', async () => {
+    const { target, summary } = storedTarget(tlsInput(3.29055, 1326.1 + 3 * 3.29 + 0.004));
+    expect(summary.tls!.model!.onBlsFold).toBe(true);
+    const view = viewOf(target, summary);
+    await view.open('job-1', 'TESS:25155310');
+    render(TargetView, { view, rows: [], onback: () => {} });
+    const spectrum = screen.getByRole('group', { name: 'TLS SDE spectrum' });
+    expect(spectrum.querySelector('figcaption')!.textContent).toMatch(/^TLS period 3\.29055 d, SDE 25\.5; P\/2 and 2P dashed\. 3,000 periods searched; the highest of each of \d+ bins shown\./);
+    expect(screen.getByRole('toolbar', { name: 'TLS SDE spectrum: zoom and save' })).toBeTruthy();
+    expect(screen.getByRole('group', { name: 'Folded on the best period' }).querySelector('figcaption')!.textContent).toMatch(/the fitted box in red, the TLS model in green/);
+    expect(screen.queryByRole('group', { name: 'Folded on the TLS period' })).toBeNull();
+  });
+
+  it('folds at the TLS period apart when TLS found another signal, and shows no TLS plots without a TLS result', async () => {
+    const { target, summary } = storedTarget(tlsInput(6.5811, 1327.3));
+    expect(summary.tls!.model!.onBlsFold).toBe(false);
+    const view = viewOf(target, summary);
+    await view.open('job-1', 'TESS:25155310');
+    render(TargetView, { view, rows: [], onback: () => {} });
+    expect(screen.getByRole('group', { name: 'TLS SDE spectrum' }).querySelector('figcaption')!.textContent).toMatch(/^TLS period 6\.5811 d/);
+    expect(screen.getByRole('group', { name: 'Folded on the TLS period' }).querySelector('figcaption')!.textContent).toMatch(/^TLS found another signal than BLS \(TLS period 6\.5811 d, SDE 25\.5\): its model in green/);
+    expect(screen.getByRole('group', { name: 'Folded on the best period' }).querySelector('figcaption')!.textContent).not.toMatch(/TLS/);
+    cleanup();
+
+    const plain = storedTarget();
+    const failed = { ...plain.target, result: { ...plain.target.result!, features: { ...plain.target.result!.features, tls_error: 'grid-too-large: TLS would take about 900 s' } } };
+    const bare = viewOf(failed, plain.summary);
+    await bare.open('job-1', 'TESS:25155310');
+    render(TargetView, { view: bare, rows: [], onback: () => {} });
+    expect(screen.queryByRole('group', { name: 'TLS SDE spectrum' })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Folded on the TLS period' })).toBeNull();
+    expect(screen.getByTestId('tls-note').textContent).toBe('TLS ran without a result: grid-too-large: TLS would take about 900 s');
   });
 });

@@ -7,6 +7,7 @@ import { analyzeFiles } from '../../src/lib/search/analyze.ts';
 import { tlsStep } from '../../src/lib/search/tls-columns.ts';
 import type { BlsEngine } from '../../src/lib/search/bls-types.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
+import { summaryBytes } from '../../src/lib/search/summary/index.ts';
 import { massFromLogg, tlsOptionsFor } from '../../src/lib/search/tls-columns.ts';
 import type { TlsEngine } from '../../src/lib/search/tls/index.ts';
 import { lightCurveFile } from '../helpers/fixtures.ts';
@@ -55,6 +56,15 @@ describe('TLS in the per-target pipeline', () => {
     expect(f.tls_sde as number).toBeGreaterThan(9);
     expect(f.tls_transit_count as number).toBeGreaterThanOrEqual(15);
     expect(f).toMatchObject({ tls_r_star: 1, tls_m_star: 1 });
+    // The plot summary carries the SDE spectrum and the TLS model, on the BLS fold (the same transit), within budget.
+    const s = r.summary!.tls!;
+    expect(s.spectrum.nPeriods).toBe(f.tls_n_periods);
+    expect(Math.max(...s.spectrum.power)).toBeCloseTo(f.tls_sde as number, 4);
+    expect(s.model!.onBlsFold).toBe(true);
+    expect(Math.min(...s.model!.flux)).toBeLessThan(1 - 0.8 * (f.tls_depth as number));
+    const bytes = summaryBytes(r.summary);
+    console.info(`plot summary of TOI-101 with TLS: ${bytes} bytes (${s.spectrum.period.length} SDE spectrum points)`);
+    expect(bytes).toBeLessThan(16_000);
   });
 
   it('says why TLS did not run when its time estimate is over the limit, and keeps the BLS result', async () => {

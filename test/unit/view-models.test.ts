@@ -3,10 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FEATURE_COLUMNS } from '../../src/lib/search/result.ts';
 import { findEntry, parseDictionary } from '../../src/lib/views/dictionary.ts';
-import { histogram, nearestPoint, recentRate, scatter, throughput } from '../../src/lib/views/overview-model.ts';
+import { histogram, nearestPoint, recentRate, scatter, stepPoint, throughput } from '../../src/lib/views/overview-model.ts';
 import { parseRoute, targetHash } from '../../src/lib/views/route.ts';
 import { allColumns, buildRow, identityColumns, queryRows, EMPTY_QUERY, type TableRow } from '../../src/lib/views/table-model.ts';
-import { lightCurveCsv, periodCaption, transitTimes } from '../../src/lib/views/target-model.ts';
+import { alignSeries, lightCurveCsv, modelSeries, periodCaption, tlsCaption, tlsFold, transitTimes } from '../../src/lib/views/target-model.ts';
+import { DEFAULT_TEMPLATE } from '../../src/lib/search/tls/index.ts';
+import { summarizeTls } from '../../src/lib/search/summary/index.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 
 const row = (i: number, patch: Partial<TableRow>): TableRow => ({ index: i, line: i + 2, name: `r${i}`, star: `TIC ${i}`, label: '', status: 'ok', errorCode: '', errorMessage: '', ...patch });
@@ -69,6 +71,29 @@ describe('the overview model', () => {
     expect(nearestPoint(new Float64Array([0]), new Float64Array([0]), 50, 50)).toBe(-1);
   });
 
+  it('walks the scatter from the keyboard: along x with Left / Right, to the nearest point above or below with Up / Down', () => {
+    // Sorted by x, as the scatter gives them: A(1, 1) P(50, 1) Q(51, 3) R(80, 1.5) D(100, 100).
+    const s = { x: Float64Array.of(1, 50, 51, 80, 100), y: Float64Array.of(1, 1, 3, 1.5, 100) };
+    const log = { x: true, y: true };
+    expect(stepPoint(s, -1, 'ArrowRight')).toBe(0);
+    expect(stepPoint(s, -1, 'ArrowLeft')).toBe(4);
+    expect(stepPoint(s, 0, 'ArrowRight')).toBe(1);
+    expect(stepPoint(s, 0, 'ArrowLeft')).toBe(0);
+    expect(stepPoint(s, 1, 'End')).toBe(4);
+    expect(stepPoint(s, 3, 'Home')).toBe(0);
+    expect(stepPoint(s, 0, 'PageDown')).toBe(4);
+    // Up from P: on linear axes Q is right above it (2 % of the y span), R 30 % of the x span away;
+    // on log axes Q is a quarter of the y span up, R only a tenth across and a tenth up.
+    expect(stepPoint(s, 1, 'ArrowUp')).toBe(2);
+    expect(stepPoint(s, 1, 'ArrowUp', log)).toBe(3);
+    expect(stepPoint(s, 4, 'ArrowDown')).toBe(3);
+    // Nothing strictly lower than A (P is level with it), nothing higher than D: they stay.
+    expect(stepPoint(s, 0, 'ArrowDown')).toBe(0);
+    expect(stepPoint(s, 4, 'ArrowUp')).toBe(4);
+    expect(stepPoint(s, 0, 'Enter')).toBe(-1);
+    expect(stepPoint({ x: new Float64Array(0), y: new Float64Array(0) }, -1, 'ArrowRight')).toBe(-1);
+  });
+
   it('gives the rate from stored finishing times, as the progress line does', () => {
     const t = Array.from({ length: 11 }, (_, i) => 1_000_000 + i * 6000);
     expect(recentRate(t)).toBeCloseTo(10, 9);
@@ -90,6 +115,39 @@ describe('the target model', () => {
   it('writes the light curve as CSV, the detrended flux empty where an outlier was removed', () => {
     const csv = lightCurveCsv({ bjdRef: 2457000, raw: { time: Float64Array.of(1, 2, 3), flux: Float64Array.of(1, 2, 1) }, detrended: { time: Float64Array.of(1, 3), flux: Float64Array.of(0.9, 1.1) } });
     expect(csv).toBe('time,time_bjd,flux_normalised,flux_detrended\n1,2457001.0000000,1,0.9\n2,2457002.0000000,2,\n3,2457003.0000000,1,1.1\n');
+  });
+});
+
+describe('the target model with TLS', () => {
+  it('puts series on one x axis, each with nulls where it has no value', () => {
+    const [x, a, b] = alignSeries([{ x: [1, 3], y: [10, 30] }, { x: [2, 3], y: [20, null] }]);
+    expect([...x]).toEqual([1, 2, 3]);
+    expect(a).toEqual([10, null, 30]);
+    expect(b).toEqual([null, 20, null]);
+  });
+
+  it('draws the model at its bin centres and at 1 out to the window edges', () => {
+    const m = modelSeries({ lo: -1, hi: 1, flux: new Float32Array([0.99, 0.98, 0.97, 0.99]) }, 3);
+    expect(m.x).toEqual([-3, -0.75, -0.25, 0.25, 0.75, 3]);
+    expect(m.y.map((v) => Math.round(v * 100) / 100)).toEqual([1, 0.99, 0.98, 0.97, 0.99, 1]);
+    expect(tlsCaption({ tls_period: 6.58114432, tls_sde: 25.4897 })).toBe('TLS period 6.58114 d, SDE 25.5');
+    expect(tlsCaption({ tls_error: 'grid-too-large: x' })).toBe('TLS found no period');
+  });
+
+  it('folds the light curve at the TLS period and bins it when TLS found its own signal', () => {
+    const period = 2.5;
+    const T0 = 0.7;
+    const time = Float64Array.from({ length: 12_500 }, (_, i) => i * 0.002);
+    const flux = Float64Array.from(time, (t) => (Math.abs(((t - T0 + period / 2) % period) - period / 2) < 0.05 ? 0.99 : 1));
+    const tls = summarizeTls({ period, T0, duration: 0.1, depth: 0.99, SDE: 20, modelDuration: 0.1, template: DEFAULT_TEMPLATE, periods: [1, 2.5], power: [0, 20] }, null, [0, 25]);
+    const f = tlsFold(tls, { bjdRef: 0, raw: { time, flux }, detrended: { time, flux } });
+    expect(f.halfWindowHours).toBeCloseTo(6, 9);
+    // Ten transits of the 25-day span, 250 points within ±6 h of each (0.002-d cadence).
+    expect(f.raw!.x.length).toBeGreaterThan(2400);
+    const mid = f.binned!.y[Math.floor(f.binned!.y.length / 2)];
+    expect(mid).toBeCloseTo(0.99, 6);
+    expect(f.binned!.y[0]).toBeCloseTo(1, 6);
+    expect(tlsFold(tls, null).raw).toBeNull();
   });
 });
 

@@ -20,11 +20,11 @@ import { validateSearchSettings, withDefaults, type SearchSettings } from './set
 import { findSignal, type Signal } from './signal.ts';
 import { bestSignalColumns, furtherSignalColumns, singleEventColumns } from './signal-columns.ts';
 import type { SingleEvent } from './single-event.ts';
-import { TLS_NOT_LOADED } from './tls-columns.ts';
+import { TLS_NOT_LOADED, type TlsOutcome } from './tls-columns.ts';
 import { buildSummary } from './summary/index.ts';
 
-/** The TLS columns of a prepared light curve (tls-columns.ts makes the steps: in-process or shared). */
-export type TlsStep = (lc: LightCurve, settings: SearchSettings, star: StarParams | undefined) => Features | Promise<Features>;
+/** The TLS columns (and plot input) of a prepared light curve (tls-columns.ts makes the steps: in-process or shared). */
+export type TlsStep = (lc: LightCurve, settings: SearchSettings, star: StarParams | undefined) => TlsOutcome | Promise<TlsOutcome>;
 
 /** What the analysis of a star may use besides its files and settings. */
 export interface AnalysisOptions {
@@ -111,15 +111,15 @@ export async function analyzeFiles(files: LightCurveFile[], settings: SearchSett
     ...further.columns,
   };
   const catalogs = catalogColumns(engine, lc, plan, signal, options, s);
-  const tls = s.runTls ? (options.tls ? await options.tls(lc, s, options.star) : TLS_NOT_LOADED) : {};
+  const tls: TlsOutcome = s.runTls ? (options.tls ? await options.tls(lc, s, options.star) : { features: TLS_NOT_LOADED }) : { features: {} };
   const cleaned = options.returnCleaned ? newlyCleaned(files, parts, s) : [];
   return {
     status: 'ok',
-    features: { ...searched, ...catalogs.features, ...tls, ...provenanceColumns(files, lc, s, prepared, engine.version) },
+    features: { ...searched, ...catalogs.features, ...tls.features, ...provenanceColumns(files, lc, s, prepared, engine.version) },
     ...(catalogs.candidates ? { candidates: catalogs.candidates } : {}),
     kernelVersion: engine.version,
     // What the target view draws without searching again (src/lib/search/summary/).
-    summary: buildSummary(lc, signal.periodogram, signal.peak),
+    summary: buildSummary(lc, signal.periodogram, signal.peak, tls.plot),
     analysisMs: performance.now() - started,
     ...(cleaned.length > 0 ? { cleaned } : {}),
   };

@@ -4,7 +4,14 @@ import type { StarParams } from '../samples/index.ts';
 import type { TlsStep } from './analyze.ts';
 import type { Features } from './result.ts';
 import type { SearchSettings } from './settings.ts';
-import { DEFAULT_TEMPLATE, runTls, runTlsShared, TLS_DEFAULTS, tlsFeatures, type TlsEngine, type TlsOptions, type TlsSharing } from './tls/index.ts';
+import type { TlsSummaryInput } from './summary/tls.ts';
+import { DEFAULT_TEMPLATE, runTls, runTlsShared, TLS_DEFAULTS, tlsFeatures, type TlsEngine, type TlsOptions, type TlsResult, type TlsSharing } from './tls/index.ts';
+
+/** The TLS step's outcome: the `tls_*` columns, and what the plot summary draws (absent when TLS failed). */
+export interface TlsOutcome {
+  features: Features;
+  plot?: TlsSummaryInput;
+}
 
 /** log10 of the Sun's surface gravity in cgs (IAU 2015 nominal values: GM☉ / R☉²). */
 const LOGG_SUN = 4.438;
@@ -40,16 +47,18 @@ export function tlsOptionsFor(star: StarParams | undefined, settings: SearchSett
 }
 
 /**
- * The `tls_*` columns for a prepared light curve. A TLS failure (a grid over the time cap, say)
- * leaves them empty and says why in `tls_error`; the BLS result of the target stands.
+ * The `tls_*` columns for a prepared light curve, and what the target view plots of the result. A TLS
+ * failure (a grid over the time cap, say) leaves the columns empty and says why in `tls_error`; the
+ * BLS result of the target stands.
  */
-export function tlsColumns(lc: LightCurve, settings: SearchSettings, engine: TlsEngine | undefined, star?: StarParams): Features {
-  if (!engine) return TLS_NOT_LOADED;
+export function tlsColumns(lc: LightCurve, settings: SearchSettings, engine: TlsEngine | undefined, star?: StarParams): TlsOutcome {
+  if (!engine) return { features: TLS_NOT_LOADED };
   const { options, used } = tlsSetup(settings, star);
   try {
-    return { ...tlsFeatures(runTls(tlsInput(lc), options, engine)), ...used, tls_workers: 1 };
+    const result = runTls(tlsInput(lc), options, engine);
+    return { features: { ...tlsFeatures(result), ...used, tls_workers: 1 }, plot: plotInput(result) };
   } catch (err) {
-    return tlsFailure(err, used);
+    return { features: tlsFailure(err, used) };
   }
 }
 
@@ -60,15 +69,20 @@ export async function tlsColumnsShared(
   engine: TlsEngine | undefined,
   star: StarParams | undefined,
   sharing: TlsSharing | undefined,
-): Promise<Features> {
-  if (!engine) return TLS_NOT_LOADED;
+): Promise<TlsOutcome> {
+  if (!engine) return { features: TLS_NOT_LOADED };
   const { options, used } = tlsSetup(settings, star);
   try {
     const { result, workers } = await runTlsShared(tlsInput(lc), { ...options, chunkSeconds: sharing?.chunkSeconds }, engine, sharing?.helpers);
-    return { ...tlsFeatures(result), ...used, tls_workers: workers };
+    return { features: { ...tlsFeatures(result), ...used, tls_workers: workers }, plot: plotInput(result) };
   } catch (err) {
-    return tlsFailure(err, used);
+    return { features: tlsFailure(err, used) };
   }
+}
+
+/** The result's fields the plot summary uses (src/lib/search/summary/tls.ts). */
+function plotInput(r: TlsResult): TlsSummaryInput {
+  return { period: r.period, T0: r.T0, duration: r.duration, depth: r.depth, SDE: r.SDE, modelDuration: r.modelDuration, template: r.template, periods: r.periods, power: r.power };
 }
 
 /** The TLS columns when TLS was asked for but no kernel was given. */

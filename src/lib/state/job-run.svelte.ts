@@ -56,6 +56,8 @@ export interface RunIo {
   onRunStop?: () => void;
   /** The runner's source: MAST's, or a source that reads a local-files job's own files first. */
   wrapSource?: (source: LightCurveSource) => LightCurveSource;
+  /** The analysis pool (the app's Web Workers by default; Node tests hand in their own). */
+  createPool?: (size: number, capSeconds: number) => AnalysisPool & { terminate(): void };
 }
 
 /**
@@ -65,12 +67,31 @@ export interface RunIo {
  */
 export class JobRunState {
   job = $state.raw<JobRecord | null>(null);
-  targets = $state.raw<TargetRecord[]>([]);
   runState = $state<RunState>('idle');
   /** Storage or lock problems of the run: always shown, never swallowed. */
   error = $state<string | null>(null);
   /** The code of the error above (e.g. `storage-quota`, which the storage status offers to fix). */
   errorCode = $state<AppError['name'] | null>(null);
+
+  /**
+   * The shown job's targets. A result replaces its one record in place, found by key (issue 14: never
+   * a walk or a copy of all 12,000 per result); `targetsVersion` tells readers that something changed.
+   */
+  private targetList = $state.raw<TargetRecord[]>([]);
+  private targetsVersion = $state(0);
+  private targetAt = new Map<string, number>();
+
+  /** The shown job's targets, as stored and updated by this tab's results (the same array, changed in place). */
+  get targets(): readonly TargetRecord[] {
+    void this.targetsVersion;
+    return this.targetList;
+  }
+
+  private setTargets(targets: TargetRecord[]): void {
+    this.targetList = targets;
+    this.targetAt = new Map(targets.map((t, i) => [t.key, i]));
+    this.targetsVersion++;
+  }
 
   /** The run's network status: the outage banner (engineer A). */
   readonly outage = new OutageView();
@@ -238,7 +259,7 @@ export class JobRunState {
   forget(): void {
     this.stopWatching();
     this.job = null;
-    this.targets = [];
+    this.setTargets([]);
     this.runState = 'idle';
   }
 
@@ -327,7 +348,7 @@ export class JobRunState {
   private async show(job: JobRecord): Promise<void> {
     const targets = this.deps ? await this.deps.store.targets(job.id) : [];
     this.job = job;
-    this.targets = targets;
+    this.setTargets(targets);
     this.io.onShow?.(job);
   }
 
@@ -421,7 +442,7 @@ export class JobRunState {
     if (this.runner) return this.runner;
     const workers = Math.min(this.settings.maxWorkers, Math.max(1, Math.round(Number(this.settings.workers) || 1)));
     const limits = this.settings.limitsSnapshot();
-    this.pool = this.createPool(workers, limits.analysisMaxSeconds);
+    this.pool = this.io.createPool?.(workers, limits.analysisMaxSeconds) ?? this.createPool(workers, limits.analysisMaxSeconds);
     const network = this.settings.networkSnapshot();
     const source = new NetworkSource(() => this.settings.mastSnapshot(), this.io.fetch, undefined, {
       deps: { timeoutMs: limits.requestTimeoutSeconds * 1000 },
@@ -442,7 +463,11 @@ export class JobRunState {
         this.io.onStored();
         if (job.id !== this.job?.id) return;
         this.job = job;
-        this.targets = this.targets.map((t) => (t.key === target.key ? { ...t, status: result.status, result } : t));
+        const i = this.targetAt.get(target.key);
+        if (i !== undefined) {
+          this.targetList[i] = { ...this.targetList[i], status: result.status, result };
+          this.targetsVersion++;
+        }
         this.io.onResult?.(job.id, target.key, result);
         this.completions = [...this.completions, Date.now()].slice(-RATE_WINDOW);
       },

@@ -3,7 +3,7 @@ import type { JobChannel } from '../jobs/broadcast.ts';
 import type { JobLocks } from '../jobs/job-lock.ts';
 import { jobBytes, newJobId, type JobLibrary, type JobStore } from '../jobs/store.ts';
 import { exportFileName, exportJob, readJobFile, withJobId } from '../jobs/transfer.ts';
-import { jobName, jobProgress, type JobRecord } from '../jobs/types.ts';
+import { jobName, jobProgress, type JobRecord, type TargetRecord } from '../jobs/types.ts';
 import { coalesce } from './coalesce.ts';
 import { deferred } from './deferred.ts';
 import type { JobRunState } from './job-run.svelte.ts';
@@ -82,8 +82,12 @@ export class JobsListState {
 
   /** Bytes the results of every unfinished job should take, at the average size of results stored so far. */
   async pendingResultBytes(): Promise<number> {
-    const targets = this.run.targets.filter((t) => t.result);
-    const sample = targets.slice(0, 50);
+    // The first 50 results, not a walk of every target (this runs every few results of a run).
+    const sample: TargetRecord[] = [];
+    for (const t of this.run.targets) {
+      if (t.result) sample.push(t);
+      if (sample.length === 50) break;
+    }
     const avg = sample.length > 0 ? sample.reduce((s, t) => s + JSON.stringify(t.result).length, 0) / sample.length : DEFAULT_RESULT_BYTES;
     return this.jobs.reduce((s, j) => s + jobProgress(j).remaining, 0) * avg;
   }

@@ -1,5 +1,5 @@
 import { untrack } from 'svelte';
-import { histogram, scatter, throughput } from '../views/overview-model.ts';
+import { histogram, scatter, stepPoint, throughput } from '../views/overview-model.ts';
 import type { TableState } from './table.svelte.ts';
 
 /**
@@ -14,6 +14,9 @@ export class OverviewState {
   yFeature = $state('bls_depth');
   logX = $state(true);
   logY = $state(true);
+
+  /** The scatter's point chosen from the keyboard: the table row it stands for (kept when the scatter is redrawn). */
+  pointRow = $state<number | null>(null);
 
   /** The table version each plot has caught up with. */
   private histVersion = $state(-1);
@@ -42,6 +45,18 @@ export class OverviewState {
     const rows = untrack(() => this.table.rows);
     return scatter(rows, this.xFeature, this.yFeature, { logX: this.logX, logY: this.logY });
   });
+
+  /** The chosen point's index among the scatter's points; -1 when none is chosen or it is not drawn. */
+  readonly point = $derived.by(() => (this.pointRow === null ? -1 : this.scatter.rows.indexOf(this.pointRow)));
+
+  /** Moves the chosen point by a key (arrows, Home, End, Page Up / Down); false for other keys. */
+  movePoint(key: string): boolean {
+    const s = this.scatter;
+    const j = stepPoint(s, this.point, key, { x: this.logX, y: this.logY });
+    if (j < 0) return false;
+    this.pointRow = s.rows[j];
+    return true;
+  }
 
   readonly throughput = $derived.by(() => {
     void this.histVersion;

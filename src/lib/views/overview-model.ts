@@ -160,3 +160,61 @@ export function recentRate(finishedAt: readonly number[], window = 50): number |
   const minutes = (t[t.length - 1] - t[0]) / 60_000;
   return minutes > 0 ? (t.length - 1) / minutes : null;
 }
+
+/** The keys that move through a scatter's points (its keyboard path). */
+export const POINT_KEYS = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'] as const;
+
+/**
+ * The point a key moves to from point `from` (-1: none chosen yet): Left / Right the previous / next
+ * in x (the points are sorted by x), Page Up / Down ten points at once, Home / End the first / last;
+ * Up / Down the nearest point above / below, distances measured on the axes as drawn (log or linear,
+ * each axis' span as one). Stays at `from` when there is none that way; -1 for any other key.
+ */
+export function stepPoint(s: Pick<Scatter, 'x' | 'y'>, from: number, key: string, log: { x: boolean; y: boolean } = { x: false, y: false }): number {
+  const n = s.x.length;
+  if (n === 0 || !(POINT_KEYS as readonly string[]).includes(key)) return -1;
+  if (from < 0 || from >= n) return key === 'ArrowLeft' || key === 'End' || key === 'PageUp' ? n - 1 : 0;
+  switch (key) {
+    case 'ArrowLeft':
+      return Math.max(0, from - 1);
+    case 'ArrowRight':
+      return Math.min(n - 1, from + 1);
+    case 'PageUp':
+      return Math.max(0, from - 10);
+    case 'PageDown':
+      return Math.min(n - 1, from + 10);
+    case 'Home':
+      return 0;
+    case 'End':
+      return n - 1;
+  }
+  const tx = (v: number) => (log.x ? Math.log10(v) : v);
+  const ty = (v: number) => (log.y ? Math.log10(v) : v);
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let i = 0; i < n; i++) {
+    const x = tx(s.x[i]);
+    const y = ty(s.y[i]);
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  const kx = x1 > x0 ? 1 / (x1 - x0) : 0;
+  const ky = y1 > y0 ? 1 / (y1 - y0) : 0;
+  const up = key === 'ArrowUp';
+  const fx = tx(s.x[from]);
+  const fy = ty(s.y[from]);
+  let best = from;
+  let bestD = Infinity;
+  for (let i = 0; i < n; i++) {
+    const dy = (ty(s.y[i]) - fy) * ky;
+    if (up ? !(dy > 0) : !(dy < 0)) continue;
+    const dx = (tx(s.x[i]) - fx) * kx;
+    const d = dx * dx + dy * dy;
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
+  return best;
+}

@@ -3,7 +3,7 @@
  * the full light curve). Pure; the components only hand these arrays to the chart library.
  */
 import { FEATURE_COLUMNS, type FeatureName, type Features } from '../search/result.ts';
-import { binCentre, type Bins, type TargetSummary } from '../search/summary/index.ts';
+import { BinAccumulator, binCentre, FOLD_BINS, foldWindowDays, type Bins, type TargetSummary, type TlsModelBins, type TlsSummary } from '../search/summary/index.ts';
 import type { PlotLightCurve } from '../search/summary/lightcurve.ts';
 
 export type { PlotLightCurve };
@@ -168,4 +168,65 @@ export function transitBands(sigs: SignalMark[], start: number, end: number, col
     for (const t of transitTimes(s, start - s.duration, end + s.duration, 2000)) out.push({ from: t - s.duration / 2, to: t + s.duration / 2, color: colors[(s.n - 1) % colors.length] });
   }
   return out;
+}
+
+// --- TLS (when it ran): the SDE spectrum beside the periodogram, the model on the fold ------------
+
+/** The SDE spectrum's caption: the CSV's `tls_period` and `tls_sde`. */
+export function tlsCaption(features: Features): string {
+  const p = features.tls_period;
+  if (typeof p !== 'number' || !Number.isFinite(p)) return 'TLS found no period';
+  const sde = features.tls_sde;
+  return `TLS period ${significant(p)} d` + (typeof sde === 'number' && Number.isFinite(sde) ? `, SDE ${significant(sde, 3)}` : '');
+}
+
+/** Periods marked on the SDE spectrum: TLS's best and its aliases. */
+export function tlsMarks(features: Features): Array<{ period: number; label: string; main: boolean }> {
+  return periodMarks({ bls_period: features.tls_period });
+}
+
+/** The model as a line in hours: its bins' centres, and 1 at the window's edges (it is 1 outside its bins). */
+export function modelSeries(model: Pick<TlsModelBins, 'lo' | 'hi' | 'flux'>, halfWindowHours: number): { x: number[]; y: number[] } {
+  const n = model.flux.length;
+  const x: number[] = [];
+  const y: number[] = [];
+  if (model.lo > -halfWindowHours) x.push(-halfWindowHours), y.push(1);
+  for (let i = 0; i < n; i++) {
+    x.push(model.lo + ((i + 0.5) * (model.hi - model.lo)) / n);
+    y.push(model.flux[i]);
+  }
+  if (model.hi < halfWindowHours) x.push(halfWindowHours), y.push(1);
+  return { x, y };
+}
+
+/**
+ * Series on one x axis, for the chart library: the union of their abscissae in order, and each
+ * series' values there (null where it has none).
+ */
+export function alignSeries(series: Array<{ x: ArrayLike<number>; y: ArrayLike<number | null> }>): [Float64Array, ...Array<Array<number | null>>] {
+  const xs = new Set<number>();
+  for (const s of series) for (let i = 0; i < s.x.length; i++) xs.add(s.x[i]);
+  const x = Float64Array.from([...xs].sort((a, b) => a - b));
+  const at = new Map<number, number>();
+  x.forEach((v, i) => at.set(v, i));
+  const ys = series.map((s) => {
+    const y = new Array<number | null>(x.length).fill(null);
+    for (let i = 0; i < s.x.length; i++) y[at.get(s.x[i])!] = s.y[i];
+    return y;
+  });
+  return [x, ...ys];
+}
+
+/**
+ * The fold at TLS's own ephemeris, when TLS found another signal than BLS: the searched points
+ * within the model's window and their binned means (from the light curve, once it is read).
+ */
+export function tlsFold(tls: TlsSummary, lc: PlotLightCurve | null): { halfWindowHours: number; raw: { x: Float64Array; y: Float64Array } | null; binned: { x: Float64Array; y: Array<number | null> } | null } {
+  const { period, transitTime, duration } = tls.signal;
+  const halfWindowHours = tls.model?.windowHours ?? foldWindowDays({ period, transitTime, duration }) * 24;
+  if (!lc) return { halfWindowHours, raw: null, binned: null };
+  const raw = foldPoints(lc.detrended.time, lc.detrended.flux, period, transitTime, halfWindowHours);
+  const acc = new BinAccumulator(-halfWindowHours, halfWindowHours, FOLD_BINS);
+  for (let i = 0; i < raw.x.length; i++) acc.add(raw.x[i], raw.y[i]);
+  return { halfWindowHours, raw, binned: binSeries(acc.result()) };
 }

@@ -5,12 +5,21 @@
 import type { BlsPeak, BlsPeriodogram } from '../bls-types.ts';
 import { summarizeFold, type FoldSummary } from './fold.ts';
 import { summarizePeriodogram, type PeriodogramSummary } from './periodogram.ts';
+import { summarizeTls, type TlsSummary, type TlsSummaryInput } from './tls.ts';
 
 export { summarizePeriodogram, type PeriodogramSummary } from './periodogram.ts';
-export { summarizeFold, foldWindowDays, type FoldSummary, type TransitPanel, type Signal } from './fold.ts';
+export { summarizeFold, foldWindowDays, FOLD_BINS, type FoldSummary, type TransitPanel, type Signal } from './fold.ts';
 export { binCentre, BinAccumulator, type Bins } from './bin.ts';
+export { summarizeTls, tlsModelShape, tlsOffsetOnBlsFold, TLS_SPECTRUM_BUCKETS, type TlsModelBins, type TlsSummary, type TlsSummaryInput } from './tls.ts';
 
 export const SUMMARY_VERSION = 1;
+
+/**
+ * Log-period buckets of the BLS periodogram: fewer when TLS ran, whose SDE spectrum is drawn beside
+ * it at about half the width (TLS_SPECTRUM_BUCKETS) and shares the size budget.
+ */
+export const PERIODOGRAM_BUCKETS = 600;
+export const PERIODOGRAM_BUCKETS_WITH_TLS = 400;
 
 export interface TargetSummary {
   version: typeof SUMMARY_VERSION;
@@ -23,6 +32,8 @@ export interface TargetSummary {
   signal: { period: number; transitTime: number; duration: number; depth: number };
   /** Absent when the search found no signal. */
   fold?: FoldSummary;
+  /** When TLS ran and gave a result: its SDE spectrum and its folded model. */
+  tls?: TlsSummary;
 }
 
 /** Everything the target view needs from one search, built from the searched light curve. */
@@ -30,17 +41,20 @@ export function buildSummary(
   lc: { time: Float64Array; flux: Float64Array; bjdRef: number },
   periodogram: Pick<BlsPeriodogram, 'period' | 'power'> | undefined,
   peak: BlsPeak | Pick<BlsPeak, 'period' | 'transitTime' | 'duration' | 'depth'> | null,
+  tls?: TlsSummaryInput,
 ): TargetSummary {
   const n = lc.time.length;
   // The reported peak (refined when the search refines), so that the folds line up with the CSV.
   const found = peak !== null && peak.period > 0 && peak.duration > 0;
+  const timeSpan: [number, number] = [lc.time[0], lc.time[n - 1]];
   return {
     version: SUMMARY_VERSION,
     bjdRef: lc.bjdRef,
-    timeSpan: [lc.time[0], lc.time[n - 1]],
-    periodogram: periodogram ? summarizePeriodogram(periodogram.period, periodogram.power) : { period: new Float32Array(0), power: new Float32Array(0), nPeriods: 0 },
+    timeSpan,
+    periodogram: periodogram ? summarizePeriodogram(periodogram.period, periodogram.power, tls ? PERIODOGRAM_BUCKETS_WITH_TLS : PERIODOGRAM_BUCKETS) : { period: new Float32Array(0), power: new Float32Array(0), nPeriods: 0 },
     signal: peak ? { period: peak.period, transitTime: peak.transitTime, duration: peak.duration, depth: peak.depth } : { period: NaN, transitTime: NaN, duration: NaN, depth: NaN },
     ...(found ? { fold: summarizeFold(lc.time, lc.flux, peak) } : {}),
+    ...(tls ? { tls: summarizeTls(tls, found && peak ? peak : null, timeSpan) } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import { AppError } from '../../errors.ts';
 import { fap } from './fap.ts';
 import { prepareTls, type PreparedTls } from './prepare.ts';
 import { mean, periodUncertainty, spectra, std } from './spectra.ts';
-import { countStats, durationInDays, fitT0, inTransitStats, snrStats, transitTimes } from './transit-stats.ts';
+import { countStats, durationInDays, fitT0, inTransitStats, modelDurationInDays, snrStats, transitTimes } from './transit-stats.ts';
 import type { TlsEngine, TlsKernelOutput, TlsLightCurve, TlsOptions, TlsResult } from './types.ts';
 
 /** Runs the kernel over the period grid in chunks, reporting progress and honouring the abort signal. */
@@ -133,6 +133,8 @@ export function tlsResult(prepared: PreparedTls, out: TlsKernelOutput, kernelVer
     chi2red,
     plan,
     kernelVersion,
+    modelDuration: modelDurationInDays(time, period, times, bestRow.duration),
+    template: options.template,
   };
 }
 
@@ -178,5 +180,7 @@ function noTransitResult(prepared: PreparedTls, out: TlsKernelOutput, kernelVers
     chi2red: out.chi2.map((c) => c / (n - 4)),
     plan: prepared.plan,
     kernelVersion,
+    modelDuration: NaN,
+    template: prepared.options.template,
   };
 }

@@ -109,6 +109,23 @@ export function durationInDays(time: Float64Array, period: number, times: number
   return fractionalDuration * stretch * period * fillFactor(time);
 }
 
+/**
+ * Width in days of the package's folded model (`model_folded_model`): the template's fractional
+ * duration stretched by span / (P · transits) and by the half fill factor 1 − (1 − fill) / 2, which
+ * is not quite the reported duration's full fill factor (a package quirk kept in the plot).
+ */
+export function modelDurationInDays(time: Float64Array, period: number, times: number[], fractionalDuration: number): number {
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  for (const t of time) {
+    tMin = Math.min(tMin, t);
+    tMax = Math.max(tMax, t);
+  }
+  const stretch = (tMax - tMin) / period / times.length;
+  const fillHalf = 1 - (1 - fillFactor(time)) * 0.5;
+  return fractionalDuration * stretch * fillHalf * period;
+}
+
 export interface InTransitStats {
   perTransitCount: number[];
   transitDepths: number[];

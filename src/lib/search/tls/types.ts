@@ -130,4 +130,11 @@ export interface TlsResult {
   chi2red: Float64Array;
   plan: TlsPlan;
   kernelVersion: string;
+  /**
+   * The folded model's transit, as the package draws `model_folded_model`: its width in days (the
+   * best template's duration stretched like `duration`, but by the half fill factor) and the
+   * template shape it scales to `depth`. NaN when no transit was fitted. For plots only.
+   */
+  modelDuration: number;
+  template: TemplateShape;
 }
