@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadCsvRows, launchBrowser, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
+import { downloadCsvRows, launchBrowser, openSettings, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
 import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
 import { startMockMast, type MockMast } from '../mock-mast/index.ts';
 
@@ -212,7 +212,7 @@ describe('MAST through the relay of npm start, and the Content-Security-Policy',
     expect(row.status).toBe('pending');
     expect(await page.getByTestId('relay-status').count()).toBe(0);
     // Settings saved during a ?mast= visit keep the MAST hosts out.
-    await page.getByText('Settings', { exact: true }).click();
+    await openSettings(page);
     expect(await page.getByTestId('proxy-warning').textContent()).toContain('the proxy sees every request');
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();
     const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('transit-features:settings:v1') ?? '{}'));

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadCsvRows, launchBrowser, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
+import { downloadCsvRows, launchBrowser, openSettings, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
 import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
 import { startMockMast, type MockMast } from '../mock-mast/index.ts';
 
@@ -60,7 +60,7 @@ describe('a refused first request, then Retry failed', () => {
     expect(closed.log.filter((e) => e.method === 'POST').length).toBeGreaterThan(0);
 
     // Point Settings at a host that answers, then Try again.
-    await page.getByText('Settings', { exact: true }).click();
+    await openSettings(page);
     await page.getByText('Advanced', { exact: true }).click(); // the MAST hosts are under Advanced (issue 14)
     for (const label of ['MAST API base URL', 'Download base URL', 'Archive base URL']) await page.getByLabel(label, { exact: true }).fill(mast.url);
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();

@@ -4,7 +4,7 @@ import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockMast } from '../mock-mast/server.ts';
-import { launchBrowser, serveApp } from '../helpers/browser.ts';
+import { launchBrowser, openSettings, serveApp } from '../helpers/browser.ts';
 import { storedTargets } from '../helpers/stored-targets.ts';
 import { LIGHTCURVES, REPO_ROOT } from '../helpers/paths.ts';
 
@@ -67,7 +67,7 @@ describe('a job in the browser: upload, start, close mid-run, resume, download',
     await page.goto(url);
 
     // One worker, set as a user would, keeps several targets waiting when the page closes.
-    await page.getByText('Settings', { exact: true }).click();
+    await openSettings(page);
     await page.getByLabel('Workers', { exact: true }).fill('1');
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();
 

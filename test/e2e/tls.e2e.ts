@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveApp, waitForFinished, downloadCsvRows } from '../helpers/browser.ts';
+import { downloadCsvRows, launchBrowser, openSettings, serveApp, waitForFinished } from '../helpers/browser.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 
 const LIST = path.join(REPO_ROOT, 'test/fixtures/e2e/tls-list.csv');
@@ -24,7 +24,7 @@ describe('a job with Run TLS', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(app.url);
-    await page.getByText('Settings', { exact: true }).click();
+    await openSettings(page);
     // The grid's size and cost are known before the job starts.
     await page.getByRole('button', { name: 'Estimate grid and time', exact: true }).click();
     const estimate = page.getByRole('table', { name: 'Grid estimate' });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { downloadCsvRows, launchBrowser, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
+import { downloadCsvRows, launchBrowser, openSettings, serveApp, startJob, waitForFinished } from '../helpers/browser.ts';
 import { LIGHTCURVES, REPO_ROOT, SAMPLES } from '../helpers/paths.ts';
 import { startMockMast } from '../mock-mast/server.ts';
 import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
@@ -256,7 +256,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await phone.getByRole('table', { name: 'Targets' }).waitFor();
     expect(await overflowing(phone)).toEqual([]);
     await phone.screenshot({ path: path.join(DOCS, 'phone-home.png') });
-    await phone.getByText('Settings', { exact: true }).click();
+    await openSettings(phone);
     await phone.getByText('Advanced', { exact: true }).click();
     expect(await overflowing(phone)).toEqual([]);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -281,7 +281,7 @@ describe('the views: table, target view, overview, and a 7,700-row list', () => 
     await page.setViewportSize({ width: 1280, height: 720 });
     // MAST unreachable: the local files must not need it.
     await page.goto(`${app.url}?mast=${encodeURIComponent('http://127.0.0.1:9')}`);
-    await page.getByText('Settings', { exact: true }).click();
+    await openSettings(page);
     await page.getByLabel('Workers', { exact: true }).fill('1');
     await page.getByRole('button', { name: 'Save settings', exact: true }).click();
     const names = ['kplr011442793-2009350155506_llc.fits', 'kplr011442793-2010009091648_llc.fits', 'kplr011442793-2010174085026_llc.fits', 'tess2018206045859-s0001-0000000025155310-0120-s_lc.fits', 'test-lc-tess-pimen-corrupted-at-header.fits'];

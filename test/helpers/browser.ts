@@ -61,11 +61,29 @@ export async function serveApp(options: AppServerOptions = {}): Promise<{ url: s
 }
 
 /**
+ * Opens the Settings panel (a <details>): clicks its summary until the panel is open, since a click
+ * that lands while the page is still laying itself out (a loaded machine) can miss or toggle twice.
+ */
+export async function openSettings(page: Page): Promise<void> {
+  const panel = page.locator('section.settings > details');
+  await expect
+    .poll(
+      async () => {
+        if (await panel.evaluate((d) => (d as HTMLDetailsElement).open).catch(() => false)) return true;
+        await page.getByText('Settings', { exact: true }).click({ timeout: 5_000 }).catch(() => {});
+        return panel.evaluate((d) => (d as HTMLDetailsElement).open).catch(() => false);
+      },
+      { timeout: 60_000, interval: 500 },
+    )
+    .toBe(true);
+}
+
+/**
  * Saves the workers and Run TLS in Settings (when given), loads the sample list and presses Start;
  * returns the time (ms since the epoch) at which Start was pressed.
  */
 export async function startJob(page: Page, list: string, settings: { workers?: number; runTls?: boolean } = {}): Promise<number> {
-  await page.getByText('Settings', { exact: true }).click();
+  await openSettings(page);
   if (settings.workers !== undefined) await page.getByLabel('Workers', { exact: true }).fill(String(settings.workers));
   if (settings.runTls !== undefined) await page.getByLabel('Run TLS', { exact: true }).setChecked(settings.runTls);
   await page.getByRole('button', { name: 'Save settings', exact: true }).click();
