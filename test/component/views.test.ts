@@ -198,6 +198,8 @@ function storedTarget(tls?: TlsSummaryInput) {
 describe('the target view, from a stored result', () => {
   it('opens without searching again: its region, the caption with the CSV period, and the numbers grouped with dictionary links', async () => {
     const { target, summary } = storedTarget();
+    // What the file calls the star (FITS OBJECT) is shown as text, whatever it holds.
+    summary.object = '<img src=x onerror="globalThis.ran=1">TIC 25155310';
     const files = vi.fn(async () => ({ files: [], from: 'cache' as const }));
     const view = new TargetViewState({
       job: async () => ({ ...storedJob(1).job }),
@@ -210,6 +212,8 @@ describe('the target view, from a stored result', () => {
     render(TargetView, { view, rows: [], onback: () => {} });
     const region = screen.getByRole('region', { name: /^Target/ });
     expect(region.getAttribute('aria-label')).toBe('Target TIC 25155310');
+    expect(screen.getByTestId('fits-object').textContent).toContain('“<img src=x onerror="globalThis.ran=1">TIC 25155310” (FITS OBJECT)');
+    expect(region.querySelector('img')).toBeNull();
     const pg = screen.getByRole('group', { name: 'BLS periodogram' });
     expect(pg.querySelector('figcaption')!.textContent).toMatch(/best period 3\.29055 d, SNR 60\.2/);
     expect(screen.getByRole('group', { name: 'Folded on the best period' })).toBeTruthy();

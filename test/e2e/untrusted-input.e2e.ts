@@ -158,6 +158,13 @@ describe('input that is not to be trusted', () => {
     for (const shown of [listName, img(2), script(5), img(7), script(11).toUpperCase(), img(12).toUpperCase()]) {
       expect(text, shown).toContain(shown);
     }
+    // The searched star's view: its list row (a label holding a script) and what its file calls it
+    // (the hostile OBJECT keyword), both as text.
+    await page.locator('table[aria-label="Targets"] tbody tr[data-status="ok"]').click();
+    const view = page.getByRole('region', { name: /^Target/ });
+    await expect.poll(() => page.getByTestId('fits-object').textContent(), { timeout: 30_000 }).toContain(`“${img(13)}” (FITS OBJECT)`);
+    expect(await view.innerText()).toContain(script(6));
+    await expectNoMarkupFromData(page, all);
     const { calls, violations } = await t.report();
     expect(calls).toEqual([]);
     expect(violations).toEqual([]);

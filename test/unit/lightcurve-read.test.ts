@@ -22,6 +22,8 @@ describe('readLightCurve', () => {
     const raw = read(c.file);
     expect(raw.mission).toBe(c.mission);
     expect(raw.targetId).toBe(c.targetId);
+    // OBJECT as the file writes it ('KIC 11442793', 'EPIC 211495446', 'TIC 25155310'), kept for the target view.
+    expect(raw.object).toBe(`${{ Kepler: 'KIC', K2: 'EPIC', TESS: 'TIC' }[c.mission]} ${c.targetId}`);
     expect(raw.segment).toEqual(c.segment);
     expect(raw.bjdRef).toBe(c.bjdRef);
     expect(raw.cadenceDays).toBe(c.cadenceDays);

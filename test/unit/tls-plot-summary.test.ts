@@ -131,8 +131,11 @@ describe('the summary with TLS', () => {
     const peak = { period: 1.05, depth: 1e-3, duration: 0.1, transitTime: 0.3 };
     const tlsPeriods = Float64Array.from({ length: 60_000 }, (_, i) => 0.6 + i * 0.008);
     const tls: TlsSummaryInput = { period: 7.3, T0: 2.1, duration: 0.2, depth: 0.999, SDE: 9, modelDuration: 0.21, template: DEFAULT_TEMPLATE, periods: tlsPeriods, power: Float64Array.from(tlsPeriods, () => rand()) };
-    const without = summaryBytes(buildSummary({ time, flux, bjdRef: 2454833 }, periodogram, peak));
-    const s = buildSummary({ time, flux, bjdRef: 2454833 }, periodogram, peak, tls);
+    // The longest OBJECT a FITS header card can hold (68 characters), with quotes that JSON escapes.
+    const object = `"${'x'.repeat(66)}"`;
+    const without = summaryBytes(buildSummary({ time, flux, bjdRef: 2454833, object }, periodogram, peak));
+    const s = buildSummary({ time, flux, bjdRef: 2454833, object }, periodogram, peak, tls);
+    expect(s.object).toBe(object);
     expect(s.tls!.model!.onBlsFold).toBe(false);
     const bytes = summaryBytes(s);
     console.info(`plot summary, worst case: ${without} bytes without TLS, ${bytes} bytes with TLS (${s.tls!.spectrum.period.length} SDE spectrum points)`);

@@ -71,6 +71,7 @@ export function cleanLightCurve(raw: RawLightCurve, opts: CleanOptions = {}): Li
     bjdRef: raw.bjdRef,
     mission: raw.mission,
     targetId: raw.targetId,
+    object: raw.object,
     segments: raw.segment ? [`${SEGMENT_PREFIX[raw.segment.kind]}${raw.segment.number}`] : [],
     cadenceDays: raw.cadenceDays,
     nRaw: n,

@@ -62,6 +62,7 @@ export function readLightCurve(bytes: ArrayBuffer | Uint8Array, fileName: string
     fileName,
     mission,
     targetId: targetIdOf(file, mission),
+    object: stringOrNull(file.hdus[0].header, 'OBJECT'),
     segment: segment === null ? null : { kind: segmentKind, number: segment },
     bjdRef: bjdRefI + (num('BJDREFF') ?? 0),
     cadenceDays: num('TIMEDEL') ?? medianStep(time),

@@ -36,6 +36,7 @@ export function stitchLightCurves(parts: LightCurve[]): LightCurve {
     bjdRef: first.bjdRef,
     mission: first.mission,
     targetId: ordered.find((p) => p.targetId !== null)?.targetId ?? null,
+    object: ordered.find((p) => p.object)?.object ?? null,
     segments: [...new Set(ordered.flatMap((p) => p.segments))],
     // The cadence that most points have, which is what the search's duration grid should follow.
     cadenceDays: largest.cadenceDays,

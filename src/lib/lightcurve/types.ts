@@ -8,6 +8,8 @@ export interface RawLightCurve {
   mission: Mission;
   /** TIC, KIC or EPIC number, or null when the file does not say. */
   targetId: number | null;
+  /** The primary header's OBJECT (e.g. "TIC 231663901"), as written; null when absent. Shown, never parsed as markup. */
+  object?: string | null;
   segment: { kind: SegmentKind; number: number } | null;
   /** BJDREFI + BJDREFF: TIME is in days since this full BJD. */
   bjdRef: number;
@@ -39,6 +41,8 @@ export interface LightCurve {
   bjdRef: number;
   mission: Mission;
   targetId: number | null;
+  /** The OBJECT keyword of the first file that has one (RawLightCurve.object). */
+  object?: string | null;
   /** e.g. ['S1'], ['Q3', 'Q4'], ['C5']; empty when the file names no segment. */
   segments: string[];
   cadenceDays: number;

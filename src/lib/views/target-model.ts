@@ -124,11 +124,6 @@ export function featureGroups(features: Features): FeatureGroup[] {
   return groups.filter((g) => g.names.length > 0);
 }
 
-/** The feature dictionary's entry for a column (README's tables; docs/features.md when it has one). */
-export function featureDocUrl(name: string): string {
-  return `https://github.com/search?q=${encodeURIComponent(name)}&type=code`;
-}
-
 
 /** The prepared light curve as CSV: time, BJD, normalised flux, detrended flux (empty where removed as an outlier). */
 export function lightCurveCsv(lc: PlotLightCurve): string {

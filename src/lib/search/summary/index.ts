@@ -25,6 +25,8 @@ export interface TargetSummary {
   version: typeof SUMMARY_VERSION;
   /** BJD of the light curve's time zero (BTJD, BKJD). */
   bjdRef: number;
+  /** The FITS header's OBJECT (what the file says the star is); absent in summaries stored before it. */
+  object?: string;
   /** Days in the light curve's time system: first and last searched point. */
   timeSpan: [number, number];
   periodogram: PeriodogramSummary;
@@ -38,7 +40,7 @@ export interface TargetSummary {
 
 /** Everything the target view needs from one search, built from the searched light curve. */
 export function buildSummary(
-  lc: { time: Float64Array; flux: Float64Array; bjdRef: number },
+  lc: { time: Float64Array; flux: Float64Array; bjdRef: number; object?: string | null },
   periodogram: Pick<BlsPeriodogram, 'period' | 'power'> | undefined,
   peak: BlsPeak | Pick<BlsPeak, 'period' | 'transitTime' | 'duration' | 'depth'> | null,
   tls?: TlsSummaryInput,
@@ -50,6 +52,7 @@ export function buildSummary(
   return {
     version: SUMMARY_VERSION,
     bjdRef: lc.bjdRef,
+    ...(lc.object ? { object: lc.object } : {}),
     timeSpan,
     periodogram: periodogram ? summarizePeriodogram(periodogram.period, periodogram.power, tls ? PERIODOGRAM_BUCKETS_WITH_TLS : PERIODOGRAM_BUCKETS) : { period: new Float32Array(0), power: new Float32Array(0), nPeriods: 0 },
     signal: peak ? { period: peak.period, transitTime: peak.transitTime, duration: peak.duration, depth: peak.depth } : { period: NaN, transitTime: NaN, duration: NaN, depth: NaN },
