@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logTicks, panRange, tickLabel, wheelFactor, zoomRange } from '../../src/lib/views/plot-scale.ts';
+import { logRange, logTicks, panRange, tickLabel, wheelFactor, zoomRange } from '../../src/lib/views/plot-scale.ts';
 
 describe('zooming and panning an axis range', () => {
   it('zooms a linear range about a point that stays where it is on screen', () => {
@@ -33,6 +33,23 @@ describe('zooming and panning an axis range', () => {
     // Lines (Firefox) count as 16 px; a huge delta is capped at a factor e.
     expect(wheelFactor(3, 1)).toBeCloseTo(Math.exp(0.096), 12);
     expect(wheelFactor(1e6)).toBeCloseTo(Math.E, 12);
+  });
+});
+
+describe('the range of a log axis', () => {
+  it('widens by a fraction of its decades on each side, so that dots at the ends are whole', () => {
+    const [lo, hi] = logRange(0.1, 1000, 0.02);
+    // four decades: 0.08 of a decade on each side
+    expect(Math.log10(lo)).toBeCloseTo(-1.08, 12);
+    expect(Math.log10(hi)).toBeCloseTo(3.08, 12);
+    expect(logRange(0.1, 1000, 0)).toEqual([0.1, 1000]);
+  });
+
+  it('gives a single value half a decade each side, and leaves a range it cannot take the log of alone', () => {
+    const [lo, hi] = logRange(5, 5, 0.02);
+    expect(Math.log10(5 / lo)).toBeCloseTo(0.5, 12);
+    expect(Math.log10(hi / 5)).toBeCloseTo(0.5, 12);
+    expect(logRange(0, 10, 0.02)).toEqual([0, 10]);
   });
 });
 

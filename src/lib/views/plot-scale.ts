@@ -20,6 +20,16 @@ export function zoomRange([min, max]: Range, factor: number, at = 0.5, log = fal
   return [fromAxis(pivot - (pivot - lo) * factor, log), fromAxis(pivot + (hi - pivot) * factor, log)];
 }
 
+/**
+ * A log axis's range for data from `min` to `max`, widened by `margin` of its decades on each side;
+ * a single value gets half a decade each side.
+ */
+export function logRange(min: number, max: number, margin: number): Range {
+  if (!(min > 0) || !Number.isFinite(max)) return [min, max];
+  if (!(max > min)) return [min / Math.sqrt(10), min * Math.sqrt(10)];
+  return zoomRange([min, max], 1 + 2 * margin, 0.5, true);
+}
+
 /** The range moved by `fraction` of its width (positive: towards larger values). */
 export function panRange([min, max]: Range, fraction: number, log = false): Range {
   const lo = toAxis(min, log);
