@@ -7,6 +7,7 @@ import { DEFAULT_SEARCH_SETTINGS } from '../../src/lib/search/settings.ts';
 import { binCentre, buildSummary, summarizeFold, summarizePeriodogram, summaryBytes } from '../../src/lib/search/summary/index.ts';
 import { lightCurveFile } from '../helpers/fixtures.ts';
 import { gaussian, mulberry32 } from '../helpers/random.ts';
+import { worstCaseSearch } from '../helpers/worst-summary.ts';
 
 describe('the periodogram summary', () => {
   it('keeps the highest power of every log-period bucket and the best peak with its neighbours, in ascending period', () => {
@@ -82,12 +83,7 @@ describe('the fold summary', () => {
 
 describe('the summary stored with each result', () => {
   it('stays under 16 kB in the worst case: 65,000 points, 100,000 periods, a transit every day', () => {
-    const rand = gaussian(mulberry32(3));
-    const time = Float64Array.from({ length: 65_000 }, (_, i) => i * 0.0204);
-    const flux = Float64Array.from(time, () => 1 + 1e-3 * rand());
-    const nP = 100_000;
-    const period = Float64Array.from({ length: nP }, (_, i) => 0.5 + i * 0.005);
-    const power = Float64Array.from({ length: nP }, () => Math.abs(rand()));
+    const { time, flux, period, power } = worstCaseSearch();
     const periodogram = { period, power, depth: power, depthErr: power, duration: power, transitTime: power, depthSnr: power, logLikelihood: power, objective: 'likelihood' as const };
     const peak = { index: 10, period: 1.05, power: 5, depth: 1e-3, depthErr: 1e-4, duration: 0.1, transitTime: 0.3, depthSnr: 10, logLikelihood: 5 };
     const s = buildSummary({ time, flux, bjdRef: 2454833 }, periodogram, peak);

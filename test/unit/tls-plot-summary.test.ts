@@ -9,7 +9,7 @@ import { loadTlsKernelBytes } from '../../src/lib/kernels/tls-node.ts';
 import { BinAccumulator, binCentre, buildSummary, summarizeTls, summaryBytes, tlsOffsetOnBlsFold, TLS_SPECTRUM_BUCKETS, type TlsSummaryInput } from '../../src/lib/search/summary/index.ts';
 import { runTls, type TlsResult } from '../../src/lib/search/tls/index.ts';
 import { DEFAULT_TEMPLATE } from '../../src/lib/search/tls/index.ts';
-import { gaussian, mulberry32 } from '../helpers/random.ts';
+import { worstCaseSearch } from '../helpers/worst-summary.ts';
 import { referenceInput, referenceResult, TLS_REFERENCE, templateOf, type TlsCase } from '../kernels/tls-reference.ts';
 
 /** The package's folded model: phase (mid-transit at 0.5) and flux. */
@@ -121,12 +121,7 @@ describe('where the TLS model is drawn', () => {
 
 describe('the summary with TLS', () => {
   it('stays within its budget in the worst case: 65,000 points, 100,000 BLS and 60,000 TLS periods, a transit every day, TLS on another period', () => {
-    const rand = gaussian(mulberry32(3));
-    const time = Float64Array.from({ length: 65_000 }, (_, i) => i * 0.0204);
-    const flux = Float64Array.from(time, () => 1 + 1e-3 * rand());
-    const nP = 100_000;
-    const period = Float64Array.from({ length: nP }, (_, i) => 0.5 + i * 0.005);
-    const power = Float64Array.from({ length: nP }, () => Math.abs(rand()));
+    const { rand, time, flux, period, power } = worstCaseSearch();
     const periodogram = { period, power };
     const peak = { period: 1.05, depth: 1e-3, duration: 0.1, transitTime: 0.3 };
     const tlsPeriods = Float64Array.from({ length: 60_000 }, (_, i) => 0.6 + i * 0.008);

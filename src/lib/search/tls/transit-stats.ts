@@ -99,14 +99,18 @@ export function fillFactor(time: Float64Array): number {
 
 /** Duration in days from the template's fractional duration, stretched by span / (P · transits), × fill factor. */
 export function durationInDays(time: Float64Array, period: number, times: number[], fractionalDuration: number): number {
+  return fractionalDuration * stretch(time, period, times) * period * fillFactor(time);
+}
+
+/** The template's stretch: the light curve's span over P · transits (the package's `stretch`). */
+function stretch(time: Float64Array, period: number, times: number[]): number {
   let tMin = Infinity;
   let tMax = -Infinity;
   for (const t of time) {
     tMin = Math.min(tMin, t);
     tMax = Math.max(tMax, t);
   }
-  const stretch = (tMax - tMin) / period / times.length;
-  return fractionalDuration * stretch * period * fillFactor(time);
+  return (tMax - tMin) / period / times.length;
 }
 
 /**
@@ -115,15 +119,8 @@ export function durationInDays(time: Float64Array, period: number, times: number
  * is not quite the reported duration's full fill factor (a package quirk kept in the plot).
  */
 export function modelDurationInDays(time: Float64Array, period: number, times: number[], fractionalDuration: number): number {
-  let tMin = Infinity;
-  let tMax = -Infinity;
-  for (const t of time) {
-    tMin = Math.min(tMin, t);
-    tMax = Math.max(tMax, t);
-  }
-  const stretch = (tMax - tMin) / period / times.length;
   const fillHalf = 1 - (1 - fillFactor(time)) * 0.5;
-  return fractionalDuration * stretch * fillHalf * period;
+  return fractionalDuration * stretch(time, period, times) * fillHalf * period;
 }
 
 export interface InTransitStats {
