@@ -209,22 +209,8 @@ export class JobRunState {
   }
 
   /** Creates a job from the list with the current search settings and starts it. */
-  async start(list: SampleList): Promise<boolean> {
-    if (!(await this.attached.promise) || !this.deps || this.busy) return false;
-    try {
-      const job = await this.deps.store.createJob(list, this.settings.searchSnapshot());
-      this.channel.post(job.id, 'list');
-      this.stopWatching();
-      // Not the previous job's state while this one starts.
-      this.runState = 'idle';
-      await this.show(job);
-      this.completions = [];
-      void this.run();
-      return true;
-    } catch (err) {
-      this.fail(err);
-      return false;
-    }
+  start(list: SampleList): Promise<boolean> {
+    return this.startNew((store) => store.createJob(list, this.settings.searchSnapshot()));
   }
 
   async resume(): Promise<void> {
@@ -353,12 +339,18 @@ export class JobRunState {
   }
 
   /** Creates a job of the user's own light-curve files (issue 14) and starts it. */
-  async startLocal(create: () => Promise<JobRecord>): Promise<boolean> {
+  startLocal(create: () => Promise<JobRecord>): Promise<boolean> {
+    return this.startNew(create);
+  }
+
+  /** Shows and runs the job `create` writes; false when this tab cannot run one now. */
+  private async startNew(create: (store: JobStore) => Promise<JobRecord>): Promise<boolean> {
     if (!(await this.attached.promise) || !this.deps || this.busy) return false;
     try {
-      const job = await create();
+      const job = await create(this.deps.store);
       this.channel.post(job.id, 'list');
       this.stopWatching();
+      // Not the previous job's state while this one starts.
       this.runState = 'idle';
       await this.show(job);
       this.completions = [];

@@ -4,6 +4,7 @@
  * periods (made odd), rescaled so that its peak equals SDE.
  */
 import { SDE_MEDIAN_KERNEL_SIZE } from './constants.ts';
+import { lowerBound } from '../numeric.ts';
 
 export function mean(a: ArrayLike<number>): number {
   let s = 0;
@@ -42,20 +43,10 @@ export function runningMedian(data: Float64Array, kernel: number): Float64Array 
   const window = Array.from(data.subarray(0, kernel)).sort((a, b) => a - b);
   const mid = (kernel - 1) / 2;
   const med = () => (kernel % 2 === 1 ? window[mid] : (window[kernel / 2 - 1] + window[kernel / 2]) / 2);
-  const lowerBound = (v: number) => {
-    let lo = 0;
-    let hi = window.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (window[m] < v) lo = m + 1;
-      else hi = m;
-    }
-    return lo;
-  };
   for (let i = 0; i < count; i++) {
     if (i > 0) {
-      window.splice(lowerBound(data[i - 1]), 1);
-      window.splice(lowerBound(data[i + kernel - 1]), 0, data[i + kernel - 1]);
+      window.splice(lowerBound(window, data[i - 1]), 1);
+      window.splice(lowerBound(window, data[i + kernel - 1]), 0, data[i + kernel - 1]);
     }
     out[front + i] = med();
   }
